@@ -1,0 +1,150 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Builds the release and debug libpmem, installs them, runs the test suites.
+
+VERSION    = 1.12.1
+SO_MAJOR   = 1
+SO_VERSION = 1.0.0
+SONAME     = libpmem.so.$(SO_MAJOR)
+
+prefix      ?= /usr/local
+exec_prefix ?= $(prefix)
+libdir      ?= $(exec_prefix)/lib
+includedir  ?= $(prefix)/include
+mandir      ?= $(prefix)/share/man
+pkgconfigdir ?= $(libdir)/pkgconfig
+debuglibdir ?= $(libdir)/pmdk_debug
+
+HOST_ARCH := $(shell uname -m)
+ARCH      ?= $(HOST_ARCH)
+ifeq ($(ARCH),arm64)
+override ARCH := aarch64
+endif
+CROSS_COMPILE ?=
+ifneq ($(CROSS_COMPILE),)
+CC := $(CROSS_COMPILE)gcc
+AR := $(CROSS_COMPILE)ar
+endif
+
+ifeq ($(ARCH),$(HOST_ARCH))
+BUILD ?= build
+else
+BUILD ?= build-$(ARCH)
+endif
+
+ifeq ($(V),1)
+Q =
+else
+Q = @
+endif
+
+WARNINGS = -Wall -Wextra -Werror -Wmissing-prototypes -Wpointer-arith \
+	-Wunused-macros -Wsign-conversion -Wno-unused-macros
+BASE_CFLAGS = -std=gnu11 -fPIC -fvisibility=hidden -fno-strict-aliasing \
+	$(WARNINGS) -Iinclude -Isrc -Isrc/$(ARCH) -MMD -MP \
+	-DSRCVERSION=\"$(VERSION)\"
+CFLAGS ?= -O2
+override RELEASE_CFLAGS = $(BASE_CFLAGS) $(CFLAGS) -DNDEBUG
+override DEBUG_CFLAGS = $(BASE_CFLAGS) -O0 -g -DDEBUG -fno-omit-frame-pointer
+LIB_LDFLAGS = -shared -Wl,-soname,$(SONAME) \
+	-Wl,--version-script=src/libpmem.map -Wl,-z,defs -Wl,-z,noexecstack
+LIBS = -lpthread
+
+LIB_SRCS := $(sort $(wildcard src/*.c) $(wildcard src/$(ARCH)/*.c))
+include src/$(ARCH)/sources.mk
+
+REL_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/nondebug/obj/%.o)
+DBG_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/debug/obj/%.o)
+
+REL_LIB = $(BUILD)/nondebug/libpmem.so.$(SO_VERSION)
+DBG_LIB = $(BUILD)/debug/libpmem.so.$(SO_VERSION)
+REL_A   = $(BUILD)/nondebug/libpmem.a
+DBG_A   = $(BUILD)/debug/libpmem.a
+PC      = $(BUILD)/libpmem.pc
+
+.PHONY: all check install uninstall clean bench check-aarch64 check-dax \
+	check-unit check-api check-matrix check-clients check-diff demo
+
+all: $(REL_LIB) $(DBG_LIB) $(REL_A) $(DBG_A) $(PC) demo
+
+$(BUILD)/nondebug/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(RELEASE_CFLAGS) $(ISAFLAGS) -c $< -o $@
+
+$(BUILD)/debug/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(DEBUG_CFLAGS) $(ISAFLAGS) -c $< -o $@
+
+$(BUILD)/%/libpmem.so.$(SO_VERSION): src/libpmem.map
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LIB_LDFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS)
+	$(Q)ln -sf libpmem.so.$(SO_VERSION) $(dir $@)$(SONAME)
+	$(Q)ln -sf $(SONAME) $(dir $@)libpmem.so
+
+$(BUILD)/%/libpmem.a:
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(REL_LIB) $(REL_A): $(REL_OBJS)
+$(DBG_LIB) $(DBG_A): $(DBG_OBJS)
+
+$(PC): libpmem.pc.in Makefile
+	@mkdir -p $(dir $@)
+	$(Q)sed -e 's|@prefix@|$(prefix)|' -e 's|@libdir@|$(libdir)|' \
+		-e 's|@includedir@|$(includedir)|' -e 's|@VERSION@|$(VERSION)|' \
+		$< > $@
+
+# `make` ends by showing the freshly built library at work.
+demo: $(REL_LIB)
+	$(Q)$(CC) -Iinclude -o $(BUILD)/demo tests/demo.c \
+		-L$(BUILD)/nondebug -lpmem
+	$(Q)LD_LIBRARY_PATH=$(BUILD)/nondebug $(BUILD)/demo
+
+-include $(REL_OBJS:.o=.d) $(DBG_OBJS:.o=.d)
+
+# ---- tests ---------------------------------------------------------------
+SUITES ?= unit api abi matrix diff clients docs dax aarch64 reliability
+
+check: all
+	$(Q)PMEM_BUILD=$(abspath $(BUILD)) bash tests/run-suites.sh $(SUITES)
+
+check-%: all
+	$(Q)PMEM_BUILD=$(abspath $(BUILD)) bash tests/run-suites.sh $*
+
+bench: all
+	$(Q)$(MAKE) -C bench BUILD=$(abspath $(BUILD)) run
+
+# ---- install -------------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(libdir) $(DESTDIR)$(debuglibdir) \
+		$(DESTDIR)$(includedir) $(DESTDIR)$(pkgconfigdir)
+	install -m 755 $(REL_LIB) $(DESTDIR)$(libdir)/
+	ln -sf libpmem.so.$(SO_VERSION) $(DESTDIR)$(libdir)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(libdir)/libpmem.so
+	install -m 644 $(REL_A) $(DESTDIR)$(libdir)/
+	install -m 755 $(DBG_LIB) $(DESTDIR)$(debuglibdir)/
+	ln -sf libpmem.so.$(SO_VERSION) $(DESTDIR)$(debuglibdir)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(debuglibdir)/libpmem.so
+	ln -sfn pmdk_debug $(DESTDIR)$(libdir)/nvml_debug
+	install -m 644 include/libpmem.h $(DESTDIR)$(includedir)/
+	install -m 644 $(PC) $(DESTDIR)$(pkgconfigdir)/
+	$(MAKE) -C doc install DESTDIR=$(DESTDIR) mandir=$(mandir)
+
+uninstall:
+	rm -f $(DESTDIR)$(libdir)/libpmem.so.$(SO_VERSION) \
+		$(DESTDIR)$(libdir)/$(SONAME) $(DESTDIR)$(libdir)/libpmem.so \
+		$(DESTDIR)$(libdir)/libpmem.a \
+		$(DESTDIR)$(debuglibdir)/libpmem.so.$(SO_VERSION) \
+		$(DESTDIR)$(debuglibdir)/$(SONAME) \
+		$(DESTDIR)$(debuglibdir)/libpmem.so \
+		$(DESTDIR)$(libdir)/nvml_debug \
+		$(DESTDIR)$(includedir)/libpmem.h \
+		$(DESTDIR)$(pkgconfigdir)/libpmem.pc
+	-rmdir $(DESTDIR)$(debuglibdir) 2>/dev/null
+	$(MAKE) -C doc uninstall DESTDIR=$(DESTDIR) mandir=$(mandir)
+
+clean:
+	rm -rf build build-*
+	-$(MAKE) -C bench clean
+	-$(MAKE) -C doc clean

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The dispatch table: every ISA-dependent operation the API needs, chosen
+ * once by pmem_init() and read-only afterwards.
+ */
+#ifndef PMEM_FUNCS_H
+#define PMEM_FUNCS_H
+
+#include <stddef.h>
+
+/* writes back every cache line overlapping [addr, addr + len) */
+typedef void (*flush_func)(const void *addr, size_t len);
+/* waits until earlier flushes and non-temporal stores are done */
+typedef void (*fence_func)(void);
+/*
+ * Copy and fill kernels. They leave every written line flushed or written
+ * non-temporally (unless they are a NOFLUSH kind) but do not fence; the
+ * caller drains. memmove kernels accept any overlap and len 0.
+ */
+typedef void (*memmove_func)(char *dst, const char *src, size_t len);
+typedef void (*memset_func)(char *dst, int c, size_t len);
+
+/* how a copy reaches memory: the flags and the size pick one */
+enum mem_kind {
+	MEM_MOV,		/* ordinary stores, each line flushed */
+	MEM_MOV_NOFLUSH,	/* ordinary stores, nothing flushed */
+	MEM_MOVNT,		/* non-temporal stores; edges flushed */
+	MEM_KINDS
+};
+
+struct pmem_funcs {
+	flush_func flush;	/* pmem_flush: none under eADR/NO_FLUSH */
+	flush_func deep_flush;	/* pmem_deep_flush: always a real flush */
+	fence_func fence;
+	memmove_func memmove[MEM_KINDS];
+	memset_func memset[MEM_KINDS];
+	size_t movnt_threshold;	/* smallest unflagged copy using MEM_MOVNT */
+	int has_hw_drain;
+};
+
+extern struct pmem_funcs Funcs;
+
+void pmem_init(void);
+
+#endif

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * pmem_init(): the generic half of the load-time decisions (flush policy,
+ * non-temporal threshold, generic kernels), then the architecture's half.
+ */
+#include <stdlib.h>
+
+#include "arch.h"
+#include "env.h"
+#include "funcs.h"
+#include "out.h"
+#include "platform.h"
+
+/* copies at least this long use non-temporal stores unless flags say */
+#define MOVNT_THRESHOLD_DEFAULT 256
+
+struct pmem_funcs Funcs;
+
+/*
+ * PMEM_NO_FLUSH=1 drops cache flushes, =0 keeps them even under eADR;
+ * otherwise eADR (every nd region in the CPU-cache persistence domain)
+ * makes them unnecessary.
+ */
+static int
+flush_needed(void)
+{
+	if (env_equals(ENV_NO_FLUSH, "1")) {
+		LOG(3, "PMEM_NO_FLUSH=1: not flushing CPU caches");
+		return 0;
+	}
+	if (env_equals(ENV_NO_FLUSH, "0")) {
+		LOG(3, "PMEM_NO_FLUSH=0: flushing CPU caches");
+		return 1;
+	}
+	if (plat_auto_flush() == 1) {
+		LOG(3, "eADR detected: not flushing CPU caches");
+		return 0;
+	}
+	LOG(3, "flushing CPU caches");
+	return 1;
+}
+
+/* compat: like the reference, a negative value is ignored, junk reads as 0 */
+static size_t
+movnt_threshold(void)
+{
+	const char *e = getenv(ENV_MOVNT_THRESHOLD);
+	long long val;
+
+	if (e == NULL)
+		return MOVNT_THRESHOLD_DEFAULT;
+	val = atoll(e);
+	if (val < 0) {
+		LOG(3, "invalid PMEM_MOVNT_THRESHOLD %s ignored", e);
+		return MOVNT_THRESHOLD_DEFAULT;
+	}
+	LOG(3, "PMEM_MOVNT_THRESHOLD set to %llu", (unsigned long long)val);
+	return (size_t)val;
+}
+
+/*
+ * PMEM_NO_MOVNT=1 sends every copy through ordinary stores: the portable
+ * 8-byte-store kernels, or the SIMD temporal ones with
+ * PMEM_NO_GENERIC_MEMCPY=1.
+ */
+static void
+apply_no_movnt(struct pmem_funcs *f)
+{
+	if (env_equals(ENV_NO_GENERIC_MEMCPY, "1")) {
+		LOG(3, "PMEM_NO_MOVNT=1: temporal SIMD kernels only");
+		f->memmove[MEM_MOVNT] = f->memmove[MEM_MOV];
+		f->memset[MEM_MOVNT] = f->memset[MEM_MOV];
+		return;
+	}
+	LOG(3, "PMEM_NO_MOVNT=1: generic kernels");
+	f->memmove[MEM_MOV] = memmove_generic_flush;
+	f->memmove[MEM_MOVNT] = memmove_generic_flush;
+	f->memmove[MEM_MOV_NOFLUSH] = memmove_generic_noflush;
+	f->memset[MEM_MOV] = memset_generic_flush;
+	f->memset[MEM_MOVNT] = memset_generic_flush;
+	f->memset[MEM_MOV_NOFLUSH] = memset_generic_noflush;
+}
+
+void
+pmem_init(void)
+{
+	struct pmem_policy policy;
+
+	LOG(3, "initializing");
+	plat_init();
+	policy.flush_needed = flush_needed();
+	policy.use_movnt = !env_equals(ENV_NO_MOVNT, "1");
+
+	Funcs.movnt_threshold = movnt_threshold();
+	arch_init(&Funcs, &policy);
+	if (!policy.use_movnt)
+		apply_no_movnt(&Funcs);
+	LOG(3, "non-temporal threshold %zu", Funcs.movnt_threshold);
+}

@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The per-thread error message and, in the debug build, the trace log
+ * controlled by PMEM_LOG_LEVEL and PMEM_LOG_FILE.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "env.h"
+#include "out.h"
+
+/* starts empty in every thread, as pmem_errormsg() promises */
+static __thread char Errormsg[OUT_MAXMSG];
+
+const char *
+out_errormsg(void)
+{
+	return Errormsg;
+}
+
+/* formats fmt (with its '!' convention) into buf; errno is not touched */
+static void
+format_message(char *buf, size_t size, int errnum, const char *fmt,
+	va_list ap)
+{
+	int with_errno = fmt[0] == '!';
+	int n = vsnprintf(buf, size, with_errno ? fmt + 1 : fmt, ap);
+
+	if (n < 0) {
+		buf[0] = '\0';
+		return;
+	}
+	if (with_errno && (size_t)n < size) {
+		char ebuf[128];
+		const char *etext = strerror_r(errnum, ebuf, sizeof(ebuf));
+
+		snprintf(buf + n, size - (size_t)n, ": %s", etext);
+	}
+}
+
+#ifdef DEBUG
+int Out_log_level;
+static FILE *Out_fp;
+
+static void
+log_line(const char *file, int line, const char *func, int level,
+	const char *msg)
+{
+	char buf[OUT_MAXMSG + 256];
+	FILE *fp = Out_fp ? Out_fp : stderr;
+
+	snprintf(buf, sizeof(buf), "<libpmem>: <%d> [%s:%d %s] %s\n",
+		level, file, line, func, msg);
+	fputs(buf, fp);
+	fflush(fp);
+}
+
+void
+out_log(const char *file, int line, const char *func, int level,
+	const char *fmt, ...)
+{
+	char msg[OUT_MAXMSG];
+	int oerrno = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	format_message(msg, sizeof(msg), oerrno, fmt, ap);
+	va_end(ap);
+	log_line(file, line, func, level, msg);
+	errno = oerrno;
+}
+
+void
+out_fatal(const char *file, int line, const char *func, const char *fmt,
+	...)
+{
+	char msg[OUT_MAXMSG];
+	va_list ap;
+
+	va_start(ap, fmt);
+	format_message(msg, sizeof(msg), errno, fmt, ap);
+	va_end(ap);
+	log_line(file, line, func, 1, msg);
+	abort();
+}
+
+/* a trailing '-' in PMEM_LOG_FILE asks for the pid to be appended */
+static void
+open_log_file(const char *name)
+{
+	char path[4096];
+	size_t len = strlen(name);
+
+	if (len > 0 && name[len - 1] == '-')
+		snprintf(path, sizeof(path), "%s%d", name, (int)getpid());
+	else
+		snprintf(path, sizeof(path), "%s", name);
+
+	Out_fp = fopen(path, "a");
+	if (Out_fp == NULL) {
+		fprintf(stderr, "<libpmem>: cannot open log file %s: %s\n",
+			path, strerror(errno));
+		return;
+	}
+	setvbuf(Out_fp, NULL, _IOLBF, 0);
+}
+
+void
+out_init(void)
+{
+	const char *level = getenv(ENV_LOG_LEVEL);
+	const char *file = getenv(ENV_LOG_FILE);
+
+	if (level != NULL)
+		Out_log_level = atoi(level);
+	if (Out_log_level < 0)
+		Out_log_level = 0;
+	if (file != NULL && file[0] != '\0')
+		open_log_file(file);
+
+	LOG(1, "pid %d: program: %s", (int)getpid(),
+		program_invocation_name);
+	LOG(1, "libpmem version %d.%d", 1, 1);
+	LOG(1, "src version: %s", SRCVERSION);
+}
+
+void
+out_fini(void)
+{
+	if (Out_fp != NULL) {
+		fclose(Out_fp);
+		Out_fp = NULL;
+	}
+}
+
+#else
+
+void
+out_init(void)
+{
+}
+
+void
+out_fini(void)
+{
+}
+
+#endif /* DEBUG */
+
+void
+out_err(const char *file, int line, const char *func, const char *fmt, ...)
+{
+	int oerrno = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	format_message(Errormsg, sizeof(Errormsg), oerrno, fmt, ap);
+	va_end(ap);
+#ifdef DEBUG
+	if (Out_log_level >= 1)
+		log_line(file, line, func, 1, Errormsg);
+#else
+	(void) file;
+	(void) line;
+	(void) func;
+#endif
+	errno = oerrno;
+}

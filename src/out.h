@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Error reporting (ERR: the thread-local text behind pmem_errormsg) and the
+ * debug build's trace log (LOG, ASSERT). Release builds keep LOG's arguments
+ * type-checked but emit no code for it.
+ */
+#ifndef PMEM_OUT_H
+#define PMEM_OUT_H
+
+#include <stddef.h>
+
+#ifdef __FILE_NAME__
+#define OUT_FILE __FILE_NAME__
+#else
+#define OUT_FILE __FILE__
+#endif
+
+/* size of the per-thread error buffer, as large as the reference's */
+#define OUT_MAXMSG 8192
+
+void out_init(void);
+void out_fini(void);
+const char *out_errormsg(void);
+
+/*
+ * Records a message for pmem_errormsg(). A leading '!' in fmt appends
+ * ": <strerror(errno)>". errno is left as it was.
+ */
+void out_err(const char *file, int line, const char *func,
+	const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+#define ERR(...) out_err(OUT_FILE, __LINE__, __func__, __VA_ARGS__)
+
+#ifdef DEBUG
+extern int Out_log_level;
+
+void out_log(const char *file, int line, const char *func, int level,
+	const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void out_fatal(const char *file, int line, const char *func,
+	const char *fmt, ...) __attribute__((format(printf, 4, 5), noreturn));
+
+#define LOG(level, ...) do { \
+	if ((level) <= Out_log_level) \
+		out_log(OUT_FILE, __LINE__, __func__, (level), __VA_ARGS__); \
+} while (0)
+
+#define ASSERT(cond) do { \
+	if (!(cond)) \
+		out_fatal(OUT_FILE, __LINE__, __func__, \
+			"assertion failure: %s", #cond); \
+} while (0)
+
+#else
+
+static inline void __attribute__((format(printf, 1, 2)))
+out_log_discard(const char *fmt, ...)
+{
+	(void) fmt;
+}
+
+#define LOG(level, ...) do { \
+	if (0) \
+		out_log_discard(__VA_ARGS__); \
+} while (0)
+
+#define ASSERT(cond) do { \
+	if (0) \
+		(void) (cond); \
+} while (0)
+
+#endif /* DEBUG */
+
+#endif

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Flush, drain and copy entry points of the API.
+ *
+ * How data reaches persistence
+ * ----------------------------
+ * A store is durable once its cache line has left the CPU caches for the
+ * memory controller's persistence domain. Two ways get it there:
+ *
+ *  - ordinary stores followed by a write-back of each line (CLWB, else
+ *    CLFLUSHOPT, else CLFLUSH on x86_64; DC CVAP/CVAC on aarch64): that is
+ *    pmem_flush(), and the copy kernels' MEM_MOV kind;
+ *  - non-temporal stores, which bypass the caches (MEM_MOVNT): they need no
+ *    flush, only the partial lines at either end of the range do.
+ *
+ * Both are weakly ordered, so pmem_drain() issues the fence that waits for
+ * them; pmem_persist() is flush + drain, and the _persist copies are the
+ * kernel + drain. _nodrain and PMEM_F_MEM_NODRAIN leave out only that
+ * fence, so a caller can batch several ranges under one drain.
+ *
+ * Which kernel a copy uses is decided per call from two inputs only: the
+ * flags (NONTEMPORAL/WC ask for MEM_MOVNT, TEMPORAL/WB for MEM_MOV,
+ * NOFLUSH for MEM_MOV_NOFLUSH) and, without them, the length against the
+ * non-temporal threshold. Everything else (the ISA family, the flush
+ * instruction, eADR, the environment) was decided once at load time by
+ * pmem_init() and lives in the Funcs table, so these functions are a table
+ * look-up and a call.
+ *
+ * With eADR (pmem_has_auto_flush()) the caches are inside the persistence
+ * domain: pmem_flush becomes empty, the fence stays. pmem_deep_* always
+ * flush the caches and then make the device flush its own queues.
+ */
+#include "funcs.h"
+#include "libpmem.h"
+#include "out.h"
+#include "platform.h"
+#include "range.h"
+#include "util.h"
+
+#define MEM_F_MOVNT (PMEM_F_MEM_NONTEMPORAL | PMEM_F_MEM_WC)
+#define MEM_F_MOV (PMEM_F_MEM_TEMPORAL | PMEM_F_MEM_WB)
+
+static force_inline enum mem_kind
+mem_kind(size_t len, unsigned flags)
+{
+	if (flags & PMEM_F_MEM_NOFLUSH)
+		return MEM_MOV_NOFLUSH;
+	if (flags & MEM_F_MOVNT)
+		return MEM_MOVNT;
+	if (flags & MEM_F_MOV)
+		return MEM_MOV;
+	return len < Funcs.movnt_threshold ? MEM_MOV : MEM_MOVNT;
+}
+
+/* compat: unknown bits are ignored (libpmemobj sets bit 31); debug logs */
+static force_inline void
+check_mem_flags(unsigned flags)
+{
+#ifdef DEBUG
+	if (flags & ~PMEM_F_MEM_VALID_FLAGS)
+		LOG(1, "invalid flags 0x%x", flags);
+#else
+	(void) flags;
+#endif
+}
+
+/* NOFLUSH copies promise nothing, so they skip the fence too */
+static force_inline void
+finish_mem(unsigned flags)
+{
+	if (!(flags & (PMEM_F_MEM_NODRAIN | PMEM_F_MEM_NOFLUSH)))
+		Funcs.fence();
+}
+
+PMEM_EXPORT int
+pmem_has_hw_drain(void)
+{
+	LOG(3, "has_hw_drain %d", Funcs.has_hw_drain);
+	return Funcs.has_hw_drain;
+}
+
+PMEM_EXPORT int
+pmem_has_auto_flush(void)
+{
+	LOG(3, "checking persistence domains");
+	return plat_auto_flush();
+}
+
+PMEM_EXPORT void
+pmem_drain(void)
+{
+	LOG(15, "drain");
+	Funcs.fence();
+}
+
+PMEM_EXPORT void
+pmem_flush(const void *addr, size_t len)
+{
+	LOG(15, "addr %p len %zu", addr, len);
+	Funcs.flush(addr, len);
+}
+
+PMEM_EXPORT void
+pmem_persist(const void *addr, size_t len)
+{
+	LOG(15, "addr %p len %zu", addr, len);
+	Funcs.flush(addr, len);
+	Funcs.fence();
+}
+
+PMEM_EXPORT int
+pmem_msync(const void *addr, size_t len)
+{
+	LOG(15, "addr %p len %zu", addr, len);
+	uintptr_t start = align_down((uintptr_t)addr, plat_pagesize());
+
+	/* msync needs a page-aligned start; cover the same bytes from it */
+	return plat_msync((void *)start, len + ((uintptr_t)addr - start));
+}
+
+PMEM_EXPORT void
+pmem_deep_flush(const void *addr, size_t len)
+{
+	LOG(15, "addr %p len %zu", addr, len);
+	Funcs.deep_flush(addr, len);
+}
+
+PMEM_EXPORT int
+pmem_deep_drain(const void *addr, size_t len)
+{
+	LOG(3, "addr %p len %zu", addr, len);
+	return range_deep_drain((uintptr_t)addr, len);
+}
+
+PMEM_EXPORT int
+pmem_deep_persist(const void *addr, size_t len)
+{
+	LOG(3, "addr %p len %zu", addr, len);
+	Funcs.deep_flush(addr, len);
+	return range_deep_drain((uintptr_t)addr, len);
+}
+
+PMEM_EXPORT void *
+pmem_memmove(void *pmemdest, const void *src, size_t len, unsigned flags)
+{
+	LOG(15, "pmemdest %p src %p len %zu flags 0x%x", pmemdest, src, len,
+		flags);
+	check_mem_flags(flags);
+	Funcs.memmove[mem_kind(len, flags)](pmemdest, src, len);
+	finish_mem(flags);
+	return pmemdest;
+}
+
+/* compat: overlapping ranges are copied like memmove, as the reference does */
+PMEM_EXPORT void *
+pmem_memcpy(void *pmemdest, const void *src, size_t len, unsigned flags)
+{
+	return pmem_memmove(pmemdest, src, len, flags);
+}
+
+PMEM_EXPORT void *
+pmem_memset(void *pmemdest, int c, size_t len, unsigned flags)
+{
+	LOG(15, "pmemdest %p c 0x%x len %zu flags 0x%x", pmemdest, c, len,
+		flags);
+	check_mem_flags(flags);
+	Funcs.memset[mem_kind(len, flags)](pmemdest, c, len);
+	finish_mem(flags);
+	return pmemdest;
+}
+
+PMEM_EXPORT void *
+pmem_memmove_persist(void *pmemdest, const void *src, size_t len)
+{
+	return pmem_memmove(pmemdest, src, len, 0);
+}
+
+PMEM_EXPORT void *
+pmem_memcpy_persist(void *pmemdest, const void *src, size_t len)
+{
+	return pmem_memmove(pmemdest, src, len, 0);
+}
+
+PMEM_EXPORT void *
+pmem_memset_persist(void *pmemdest, int c, size_t len)
+{
+	return pmem_memset(pmemdest, c, len, 0);
+}
+
+PMEM_EXPORT void *
+pmem_memmove_nodrain(void *pmemdest, const void *src, size_t len)
+{
+	return pmem_memmove(pmemdest, src, len, PMEM_F_MEM_NODRAIN);
+}
+
+PMEM_EXPORT void *
+pmem_memcpy_nodrain(void *pmemdest, const void *src, size_t len)
+{
+	return pmem_memmove(pmemdest, src, len, PMEM_F_MEM_NODRAIN);
+}
+
+PMEM_EXPORT void *
+pmem_memset_nodrain(void *pmemdest, int c, size_t len)
+{
+	return pmem_memset(pmemdest, c, len, PMEM_F_MEM_NODRAIN);
+}

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * x86_64 half of pmem_init(): CPU features and the reference's tuning
+ * variables pick one flush instruction, one vector family for ordinary
+ * stores, one for streaming stores and the WC barrier; the dispatch table
+ * gets the matching rows of the families' const kernel tables.
+ */
+#include "arch.h"
+#include "cpu.h"
+#include "env.h"
+#include "flush.h"
+#include "kernels.h"
+#include "out.h"
+
+#define FLUSH_RANGE(name, kind) \
+static void \
+flush_range_##name(const void *addr, size_t len) \
+{ \
+	flush_lines(addr, len, flush_line_##name); \
+}
+FOR_EACH_FLUSH(FLUSH_RANGE)
+#undef FLUSH_RANGE
+
+static const struct {
+	flush_func fn;
+	const char *name;
+} Flushes[FLUSH_KINDS] = {
+#define FLUSH_ROW(name, kind) [kind] = { flush_range_##name, #name },
+	FOR_EACH_FLUSH(FLUSH_ROW)
+#undef FLUSH_ROW
+};
+
+static void
+fence_sfence(void)
+{
+	sfence();
+}
+
+/* CLWB > CLFLUSHOPT > CLFLUSH, each removable from the environment */
+static enum flush_kind
+choose_flush(unsigned cpu)
+{
+	if ((cpu & CPU_CLWB) && !env_equals(ENV_NO_CLWB, "1"))
+		return FLUSH_CLWB;
+	if ((cpu & CPU_CLFLUSHOPT) && !env_equals(ENV_NO_CLFLUSHOPT, "1"))
+		return FLUSH_CLFLUSHOPT;
+	return FLUSH_CLFLUSH;
+}
+
+/* the widest vector family the CPU, the OS and the environment allow */
+static const struct x86_kernels *
+choose_vectors(unsigned cpu)
+{
+	if (!(cpu & CPU_AVX) || env_equals(ENV_AVX, "0"))
+		return &x86_kernels_sse2;
+#ifndef NO_AVX512F_KERNELS
+	if ((cpu & CPU_AVX512F) && !env_equals(ENV_AVX512F, "0"))
+		return &x86_kernels_avx512f;
+#endif
+	return &x86_kernels_avx;
+}
+
+static const struct x86_kernels *
+choose_streaming(unsigned cpu, const struct x86_kernels *vectors)
+{
+#ifndef NO_MOVDIR64B_KERNELS
+	if ((cpu & CPU_MOVDIR64B) && !env_equals(ENV_MOVDIR64B, "0"))
+		return &x86_kernels_movdir64b;
+#else
+	(void) cpu;
+#endif
+	return vectors;
+}
+
+/* on by default on Intel CPUs, as in the reference */
+static enum wc_barrier
+choose_wc_barrier(unsigned cpu)
+{
+	if (env_equals(ENV_WC_WORKAROUND, "1"))
+		return WC_BARRIER;
+	if (env_equals(ENV_WC_WORKAROUND, "0"))
+		return WC_NONE;
+	return (cpu & CPU_INTEL) ? WC_BARRIER : WC_NONE;
+}
+
+void
+arch_init(struct pmem_funcs *f, const struct pmem_policy *policy)
+{
+	unsigned cpu = cpu_features();
+	enum flush_kind real = choose_flush(cpu);
+	enum flush_kind used = policy->flush_needed ? real : FLUSH_NONE;
+	const struct x86_kernels *vec = choose_vectors(cpu);
+	const struct x86_kernels *nt = choose_streaming(cpu, vec);
+	enum wc_barrier wc = choose_wc_barrier(cpu);
+
+	f->flush = Flushes[used].fn;
+	f->deep_flush = Flushes[real].fn;
+	f->fence = fence_sfence;
+	f->has_hw_drain = 0;
+
+	f->memmove[MEM_MOV] = vec->memmove_mov[used].fn;
+	f->memmove[MEM_MOV_NOFLUSH] = vec->memmove_mov[FLUSH_NONE].fn;
+	f->memmove[MEM_MOVNT] = nt->memmove_movnt[used][wc].fn;
+	f->memset[MEM_MOV] = vec->memset_mov[used].fn;
+	f->memset[MEM_MOV_NOFLUSH] = vec->memset_mov[FLUSH_NONE].fn;
+	f->memset[MEM_MOVNT] = nt->memset_movnt[used][wc].fn;
+
+	LOG(3, "flush: %s (deep flush: %s)", Flushes[used].name,
+		Flushes[real].name);
+	LOG(3, "WC workaround %d", wc == WC_BARRIER);
+	LOG(3, "memmove temporal: %s", vec->memmove_mov[used].name);
+	LOG(3, "memmove non-temporal: %s", nt->memmove_movnt[used][wc].name);
+	LOG(3, "memset temporal: %s", vec->memset_mov[used].name);
+	LOG(3, "memset non-temporal: %s", nt->memset_movnt[used][wc].name);
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The copy/fill kernel tables that each ISA family file exports, indexed
+ * by flush kind and, for non-temporal kernels, by WC barrier.
+ */
+#ifndef PMEM_X86_KERNELS_H
+#define PMEM_X86_KERNELS_H
+
+#include "flush.h"
+#include "funcs.h"
+
+struct memmove_kernel {
+	memmove_func fn;
+	const char *name;
+};
+
+struct memset_kernel {
+	memset_func fn;
+	const char *name;
+};
+
+enum wc_barrier { WC_NONE, WC_BARRIER, WC_KINDS };
+
+struct x86_kernels {
+	const char *isa;
+	/* ordinary stores + flush of each line; NULL for MOVDIR64B */
+	struct memmove_kernel memmove_mov[FLUSH_KINDS];
+	struct memset_kernel memset_mov[FLUSH_KINDS];
+	/* non-temporal body; the flush kind applies to the partial edges */
+	struct memmove_kernel memmove_movnt[FLUSH_KINDS][WC_KINDS];
+	struct memset_kernel memset_movnt[FLUSH_KINDS][WC_KINDS];
+};
+
+extern const struct x86_kernels x86_kernels_sse2;
+extern const struct x86_kernels x86_kernels_avx;
+extern const struct x86_kernels x86_kernels_avx512f;
+extern const struct x86_kernels x86_kernels_movdir64b;
+
+#endif

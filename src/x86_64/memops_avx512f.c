@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copy and fill kernels with 64-byte AVX-512F vectors (-mavx512f). */
+#include <immintrin.h>
+
+#define ISA avx512f
+#define vec_t __m512i
+#define VEC 64
+#define vec_load(p) _mm512_loadu_si512((const void *)(p))
+#define vec_store(p, v) _mm512_storeu_si512((void *)(p), (v))
+#define vec_stream(p, v) _mm512_stream_si512((void *)(p), (v))
+#define vec_splat(c) _mm512_set1_epi8((char)(c))
+/* same reason as AVX: leave no dirty upper state behind */
+#define vec_done() _mm256_zeroupper()
+
+#include "memops_template.h"

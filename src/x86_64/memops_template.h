@@ -1,0 +1,412 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Copy and fill kernels for one x86_64 vector family, written once.
+ *
+ * Include from a file compiled for that family after defining:
+ *   ISA               family name token: sse2, avx, avx512f, movdir64b
+ *   vec_t, VEC        vector type and its width in bytes (16, 32 or 64)
+ *   vec_load(p)       unaligned load
+ *   vec_store(p, v)   unaligned store
+ *   vec_stream(p, v)  non-temporal store to a VEC-aligned address
+ *   vec_splat(c)      vector with every byte c
+ *   vec_done()        after the last vector instruction (vzeroupper when
+ *                     the family dirties the upper halves of YMM/ZMM)
+ * and optionally, for families with their own whole-line stores:
+ *   line_stream_copy(d, s)  one 64-byte line to an aligned d, bypassing
+ *                           the caches (MOVDIR64B); then MOV_KERNELS 0
+ *   line_stream_fill(d, v)
+ *   MOV_KERNELS       0 to generate only the non-temporal kernels
+ *
+ * It defines `const struct x86_kernels x86_kernels_<ISA>`: every flush kind
+ * crossed with {ordinary, non-temporal, non-temporal + WC barrier}, each
+ * a thin wrapper the compiler specialises from the bodies below, and
+ * #undefs every parameter.
+ *
+ * Shape of every kernel: the partial line at each end is done with
+ * ordinary stores and flushed; the whole lines in between go four at a
+ * time (loads first, then stores, so overlapping moves stay correct)
+ * either as ordinary stores flushed line by line or as streaming stores.
+ * Stores to 8-aligned destinations are at least 8 bytes wide, so no
+ * aligned 8-byte word is ever torn.
+ */
+#include <immintrin.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "kernels.h"
+
+#define TPL_CAT_(a, b) a##b
+#define TPL_CAT(a, b) TPL_CAT_(a, b)
+#define TPL(name) TPL_CAT(name##_, ISA)
+#define TPL_STR_(x) #x
+#define TPL_STR(x) TPL_STR_(x)
+
+#define VECS_PER_LINE (CACHELINE_SIZE / VEC)
+#define LINES_PER_STEP 4
+#define STEP (LINES_PER_STEP * CACHELINE_SIZE)
+
+#ifndef MOV_KERNELS
+#define MOV_KERNELS 1
+#endif
+
+/* up to 64 bytes, any overlap: everything is loaded before it is stored */
+static force_inline void
+TPL(copy_small)(char *d, const char *s, size_t n)
+{
+	if (n >= 32) {
+#if VEC >= 32
+		__m256i a = _mm256_loadu_si256((const __m256i *)s);
+		__m256i b = _mm256_loadu_si256((const __m256i *)(s + n - 32));
+
+		_mm256_storeu_si256((__m256i *)d, a);
+		_mm256_storeu_si256((__m256i *)(d + n - 32), b);
+#else
+		__m128i a = _mm_loadu_si128((const __m128i *)s);
+		__m128i b = _mm_loadu_si128((const __m128i *)(s + 16));
+		__m128i c = _mm_loadu_si128((const __m128i *)(s + n - 32));
+		__m128i e = _mm_loadu_si128((const __m128i *)(s + n - 16));
+
+		_mm_storeu_si128((__m128i *)d, a);
+		_mm_storeu_si128((__m128i *)(d + 16), b);
+		_mm_storeu_si128((__m128i *)(d + n - 32), c);
+		_mm_storeu_si128((__m128i *)(d + n - 16), e);
+#endif
+	} else if (n >= 16) {
+		__m128i a = _mm_loadu_si128((const __m128i *)s);
+		__m128i b = _mm_loadu_si128((const __m128i *)(s + n - 16));
+
+		_mm_storeu_si128((__m128i *)d, a);
+		_mm_storeu_si128((__m128i *)(d + n - 16), b);
+	} else if (n >= 8) {
+		uint64_t a, b;
+
+		memcpy(&a, s, 8);
+		memcpy(&b, s + n - 8, 8);
+		memcpy(d, &a, 8);
+		memcpy(d + n - 8, &b, 8);
+	} else if (n >= 4) {
+		uint32_t a, b;
+
+		memcpy(&a, s, 4);
+		memcpy(&b, s + n - 4, 4);
+		memcpy(d, &a, 4);
+		memcpy(d + n - 4, &b, 4);
+	} else if (n >= 2) {
+		uint16_t a, b;
+
+		memcpy(&a, s, 2);
+		memcpy(&b, s + n - 2, 2);
+		memcpy(d, &a, 2);
+		memcpy(d + n - 2, &b, 2);
+	} else if (n == 1) {
+		*d = *s;
+	}
+}
+
+static force_inline void
+TPL(fill_small)(char *d, int c, size_t n)
+{
+	if (n >= 32) {
+#if VEC >= 32
+		__m256i v = _mm256_set1_epi8((char)c);
+
+		_mm256_storeu_si256((__m256i *)d, v);
+		_mm256_storeu_si256((__m256i *)(d + n - 32), v);
+#else
+		__m128i v = _mm_set1_epi8((char)c);
+
+		_mm_storeu_si128((__m128i *)d, v);
+		_mm_storeu_si128((__m128i *)(d + 16), v);
+		_mm_storeu_si128((__m128i *)(d + n - 32), v);
+		_mm_storeu_si128((__m128i *)(d + n - 16), v);
+#endif
+	} else if (n >= 16) {
+		__m128i v = _mm_set1_epi8((char)c);
+
+		_mm_storeu_si128((__m128i *)d, v);
+		_mm_storeu_si128((__m128i *)(d + n - 16), v);
+	} else if (n >= 8) {
+		uint64_t w = 0x0101010101010101ULL * (uint8_t)c;
+
+		memcpy(d, &w, 8);
+		memcpy(d + n - 8, &w, 8);
+	} else if (n >= 4) {
+		uint32_t w = 0x01010101U * (uint8_t)c;
+
+		memcpy(d, &w, 4);
+		memcpy(d + n - 4, &w, 4);
+	} else if (n >= 2) {
+		uint16_t w = (uint16_t)(0x0101U * (uint8_t)c);
+
+		memcpy(d, &w, 2);
+		memcpy(d + n - 2, &w, 2);
+	} else if (n == 1) {
+		*d = (char)c;
+	}
+}
+
+/* copies `lines` whole lines to a line-aligned d */
+static force_inline void
+TPL(copy_lines)(char *d, const char *s, int lines, int nt,
+	flush_line_fn flush)
+{
+#ifdef line_stream_copy
+	if (nt) {
+		for (int l = 0; l < lines; l++)
+			line_stream_copy(d + l * CACHELINE_SIZE,
+				s + l * CACHELINE_SIZE);
+		return;
+	}
+#endif
+	vec_t v[LINES_PER_STEP * VECS_PER_LINE];
+
+	for (int i = 0; i < lines * VECS_PER_LINE; i++)
+		v[i] = vec_load(s + i * VEC);
+	for (int i = 0; i < lines * VECS_PER_LINE; i++) {
+		if (nt)
+			vec_stream(d + i * VEC, v[i]);
+		else
+			vec_store(d + i * VEC, v[i]);
+	}
+	if (!nt) {
+		for (int l = 0; l < lines; l++)
+			flush(d + l * CACHELINE_SIZE);
+	}
+}
+
+static force_inline void
+TPL(fill_lines)(char *d, vec_t v, int lines, int nt, flush_line_fn flush)
+{
+#ifdef line_stream_fill
+	if (nt) {
+		for (int l = 0; l < lines; l++)
+			line_stream_fill(d + l * CACHELINE_SIZE, v);
+		return;
+	}
+#endif
+	for (int i = 0; i < lines * VECS_PER_LINE; i++) {
+		if (nt)
+			vec_stream(d + i * VEC, v);
+		else
+			vec_store(d + i * VEC, v);
+	}
+	if (!nt) {
+		for (int l = 0; l < lines; l++)
+			flush(d + l * CACHELINE_SIZE);
+	}
+}
+
+/*
+ * Some Intel CPUs keep partially filled write-combining buffers around
+ * long enough for later ordinary stores to reach memory first; a fence
+ * after the streaming part drains them (PMEM_WC_WORKAROUND).
+ */
+static force_inline void
+TPL(after_stream)(int nt, int wc_barrier)
+{
+	if (nt && wc_barrier)
+		sfence();
+}
+
+/* n > 64; dst below src or apart from it */
+static force_inline void
+TPL(move_forward)(char *d, const char *s, size_t n, int nt,
+	flush_line_fn flush, int wc_barrier)
+{
+	size_t head = (size_t)(-(uintptr_t)d & CACHELINE_MASK);
+
+	if (head) {
+		TPL(copy_small)(d, s, head);
+		flush(d);
+		d += head;
+		s += head;
+		n -= head;
+	}
+	for (; n >= STEP; n -= STEP, d += STEP, s += STEP)
+		TPL(copy_lines)(d, s, LINES_PER_STEP, nt, flush);
+	for (; n >= CACHELINE_SIZE; n -= CACHELINE_SIZE) {
+		TPL(copy_lines)(d, s, 1, nt, flush);
+		d += CACHELINE_SIZE;
+		s += CACHELINE_SIZE;
+	}
+	TPL(after_stream)(nt, wc_barrier);
+	if (n) {
+		TPL(copy_small)(d, s, n);
+		flush(d);
+	}
+}
+
+/* n > 64; dst inside src: walk down from the end */
+static force_inline void
+TPL(move_backward)(char *d, const char *s, size_t n, int nt,
+	flush_line_fn flush, int wc_barrier)
+{
+	char *de = d + n;
+	const char *se = s + n;
+	size_t tail = (uintptr_t)de & CACHELINE_MASK;
+
+	if (tail) {
+		de -= tail;
+		se -= tail;
+		n -= tail;
+		TPL(copy_small)(de, se, tail);
+		flush(de);
+	}
+	for (; n >= STEP; n -= STEP) {
+		de -= STEP;
+		se -= STEP;
+		TPL(copy_lines)(de, se, LINES_PER_STEP, nt, flush);
+	}
+	for (; n >= CACHELINE_SIZE; n -= CACHELINE_SIZE) {
+		de -= CACHELINE_SIZE;
+		se -= CACHELINE_SIZE;
+		TPL(copy_lines)(de, se, 1, nt, flush);
+	}
+	TPL(after_stream)(nt, wc_barrier);
+	if (n) {
+		TPL(copy_small)(d, s, n);
+		flush(d);
+	}
+}
+
+static force_inline void
+TPL(move)(char *d, const char *s, size_t n, int nt, flush_line_fn flush,
+	int wc_barrier)
+{
+	if (n <= CACHELINE_SIZE) {
+		TPL(copy_small)(d, s, n);
+		flush_lines(d, n, flush);
+	} else if ((uintptr_t)d - (uintptr_t)s >= n) {
+		TPL(move_forward)(d, s, n, nt, flush, wc_barrier);
+	} else {
+		TPL(move_backward)(d, s, n, nt, flush, wc_barrier);
+	}
+}
+
+static force_inline void
+TPL(fill)(char *d, int c, size_t n, int nt, flush_line_fn flush,
+	int wc_barrier)
+{
+	if (n <= CACHELINE_SIZE) {
+		TPL(fill_small)(d, c, n);
+		flush_lines(d, n, flush);
+		return;
+	}
+	vec_t v = vec_splat(c);
+	size_t head = (size_t)(-(uintptr_t)d & CACHELINE_MASK);
+
+	if (head) {
+		TPL(fill_small)(d, c, head);
+		flush(d);
+		d += head;
+		n -= head;
+	}
+	for (; n >= STEP; n -= STEP, d += STEP)
+		TPL(fill_lines)(d, v, LINES_PER_STEP, nt, flush);
+	for (; n >= CACHELINE_SIZE; n -= CACHELINE_SIZE, d += CACHELINE_SIZE)
+		TPL(fill_lines)(d, v, 1, nt, flush);
+	TPL(after_stream)(nt, wc_barrier);
+	if (n) {
+		TPL(fill_small)(d, c, n);
+		flush(d);
+	}
+}
+
+/* the exported variants: one wrapper per (flush, store kind, barrier) */
+#define TPL_NAME(op, kind, fl, sfx) TPL_CAT(TPL_CAT(op##_##kind##_, ISA), \
+	_##fl##sfx)
+
+#define TPL_MOVNT_VARIANTS(fl, sfx, wc) \
+static void \
+TPL_NAME(memmove, movnt, fl, sfx)(char *d, const char *s, size_t n) \
+{ \
+	TPL(move)(d, s, n, 1, flush_line_##fl, wc); \
+	vec_done(); \
+} \
+static void \
+TPL_NAME(memset, movnt, fl, sfx)(char *d, int c, size_t n) \
+{ \
+	TPL(fill)(d, c, n, 1, flush_line_##fl, wc); \
+	vec_done(); \
+}
+
+#define TPL_MOV_VARIANTS(fl) \
+static void \
+TPL_NAME(memmove, mov, fl, )(char *d, const char *s, size_t n) \
+{ \
+	TPL(move)(d, s, n, 0, flush_line_##fl, 0); \
+	vec_done(); \
+} \
+static void \
+TPL_NAME(memset, mov, fl, )(char *d, int c, size_t n) \
+{ \
+	TPL(fill)(d, c, n, 0, flush_line_##fl, 0); \
+	vec_done(); \
+}
+
+#define TPL_VARIANTS(fl, kind) \
+	TPL_MOVNT_VARIANTS(fl, , 0) \
+	TPL_MOVNT_VARIANTS(fl, _wcbarrier, 1) \
+	TPL_IF_MOV(TPL_MOV_VARIANTS(fl))
+
+#if MOV_KERNELS
+#define TPL_IF_MOV(x) x
+#else
+#define TPL_IF_MOV(x)
+#endif
+
+FOR_EACH_FLUSH(TPL_VARIANTS)
+
+#define TPL_ENTRY(op, kind, fl, sfx) { \
+	TPL_NAME(op, kind, fl, sfx), \
+	TPL_STR(TPL_NAME(op, kind, fl, sfx)) \
+}
+#define TPL_MOVNT_ROW(op, fl, kind) [kind] = { \
+	[WC_NONE] = TPL_ENTRY(op, movnt, fl, ), \
+	[WC_BARRIER] = TPL_ENTRY(op, movnt, fl, _wcbarrier), \
+},
+#define TPL_MOVNT_MOVE_ROW(fl, kind) TPL_MOVNT_ROW(memmove, fl, kind)
+#define TPL_MOVNT_SET_ROW(fl, kind) TPL_MOVNT_ROW(memset, fl, kind)
+#define TPL_MOV_MOVE_ROW(fl, kind) [kind] = TPL_ENTRY(memmove, mov, fl, ),
+#define TPL_MOV_SET_ROW(fl, kind) [kind] = TPL_ENTRY(memset, mov, fl, ),
+
+const struct x86_kernels TPL(x86_kernels) = {
+	.isa = TPL_STR(ISA),
+#if MOV_KERNELS
+	.memmove_mov = { FOR_EACH_FLUSH(TPL_MOV_MOVE_ROW) },
+	.memset_mov = { FOR_EACH_FLUSH(TPL_MOV_SET_ROW) },
+#endif
+	.memmove_movnt = { FOR_EACH_FLUSH(TPL_MOVNT_MOVE_ROW) },
+	.memset_movnt = { FOR_EACH_FLUSH(TPL_MOVNT_SET_ROW) },
+};
+
+#undef TPL_CAT_
+#undef TPL_CAT
+#undef TPL
+#undef TPL_STR_
+#undef TPL_STR
+#undef VECS_PER_LINE
+#undef LINES_PER_STEP
+#undef STEP
+#undef MOV_KERNELS
+#undef TPL_NAME
+#undef TPL_MOVNT_VARIANTS
+#undef TPL_MOV_VARIANTS
+#undef TPL_VARIANTS
+#undef TPL_IF_MOV
+#undef TPL_ENTRY
+#undef TPL_MOVNT_ROW
+#undef TPL_MOVNT_MOVE_ROW
+#undef TPL_MOVNT_SET_ROW
+#undef TPL_MOV_MOVE_ROW
+#undef TPL_MOV_SET_ROW
+#undef ISA
+#undef vec_t
+#undef VEC
+#undef vec_load
+#undef vec_store
+#undef vec_stream
+#undef vec_splat
+#undef vec_done
+#undef line_stream_copy
+#undef line_stream_fill

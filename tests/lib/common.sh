@@ -1,0 +1,69 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Shared shell helpers for the test suites: counters, SKIP lines, package
+# installation. Source it from a suite's run.sh; call `summary` last.
+#
+# Environment set by `make check` (defaults let a suite run by hand too):
+#   PMEM_TOPDIR          repository root
+#   PMEM_RELEASE_LIBDIR  directory holding our release libpmem.so.1
+#   PMEM_DEBUG_LIBDIR    directory holding our debug libpmem.so.1
+#   PMEM_INCLUDEDIR      directory holding our libpmem.h
+
+: "${PMEM_TOPDIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+: "${PMEM_RELEASE_LIBDIR:=$PMEM_TOPDIR/build/nondebug}"
+: "${PMEM_DEBUG_LIBDIR:=$PMEM_TOPDIR/build/debug}"
+: "${PMEM_INCLUDEDIR:=$PMEM_TOPDIR/include}"
+: "${CC:=cc}"
+export PMEM_TOPDIR PMEM_RELEASE_LIBDIR PMEM_DEBUG_LIBDIR PMEM_INCLUDEDIR CC
+
+T_PASSED=0
+T_FAILED=0
+T_SKIPPED=0
+
+pass() { T_PASSED=$((T_PASSED + 1)); echo "PASS: $*"; }
+fail() { T_FAILED=$((T_FAILED + 1)); echo "FAIL: $*"; }
+skip() { T_SKIPPED=$((T_SKIPPED + 1)); echo "SKIP: $*"; }
+
+# check NAME CMD...: runs CMD, counts it as passed when it exits 0,
+# skipped when it exits 77 and failed otherwise.
+check() {
+	local name=$1 rc
+	shift
+	"$@"
+	rc=$?
+	case $rc in
+	0) pass "$name" ;;
+	77) skip "$name" ;;
+	*) fail "$name (exit $rc)" ;;
+	esac
+	return 0
+}
+
+# need_pkgs PKG...: installs the Debian packages that are missing. Returns 0
+# when all are present afterwards; prints the command to run otherwise.
+need_pkgs() {
+	local missing=() p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q 'install ok installed' || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "missing packages; run as root: apt-get install -y ${missing[*]}"
+		return 1
+	fi
+	echo "installing: ${missing[*]}"
+	if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+	    --no-install-recommends "${missing[@]}" >/tmp/pmem-apt.log 2>&1; then
+		apt-get update -q >/dev/null 2>&1
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		    --no-install-recommends "${missing[@]}" >/tmp/pmem-apt.log 2>&1 ||
+			{ echo "apt-get failed, see /tmp/pmem-apt.log"; return 1; }
+	fi
+	return 0
+}
+
+# summary: the closing line of a suite; exit status 1 when anything failed.
+summary() {
+	echo "${T_PASSED} passed, ${T_FAILED} failed, ${T_SKIPPED} skipped"
+	[ "$T_FAILED" -eq 0 ]
+}
