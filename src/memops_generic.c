@@ -13,6 +13,7 @@
 
 #include "arch.h"
 #include "funcs.h"
+#include "trace.h"
 #include "util.h"
 
 typedef volatile uint64_t vword;
@@ -61,6 +62,7 @@ copy_backward(char *d, const char *s, size_t n)
 static void
 copy(char *d, const char *s, size_t n)
 {
+	TRACE_STORE(d, n);
 	/* unsigned distance: forward unless dst starts inside src */
 	if ((uintptr_t)d - (uintptr_t)s >= n)
 		copy_forward(d, s, n);
@@ -73,6 +75,7 @@ fill(char *d, int c, size_t n)
 {
 	uint64_t w = 0x0101010101010101ULL * (uint8_t)c;
 
+	TRACE_STORE(d, n);
 	while (n > 0 && ((uintptr_t)d & 7)) {
 		*(vbyte *)d++ = (uint8_t)c;
 		n--;

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "trace.h"
 #include "util.h"
 
 typedef void (*flush_line_fn)(const char *line);
@@ -29,24 +30,28 @@ flush_line_noflush(const char *line)
 static force_inline void
 flush_line_clflush(const char *line)
 {
+	TRACE_FLUSH(line);
 	__asm__ volatile("clflush (%0)" : : "r"(line) : "memory");
 }
 
 static force_inline void
 flush_line_clflushopt(const char *line)
 {
+	TRACE_FLUSH(line);
 	__asm__ volatile("clflushopt (%0)" : : "r"(line) : "memory");
 }
 
 static force_inline void
 flush_line_clwb(const char *line)
 {
+	TRACE_FLUSH(line);
 	__asm__ volatile("clwb (%0)" : : "r"(line) : "memory");
 }
 
 static force_inline void
 sfence(void)
 {
+	TRACE_FENCE();
 	__asm__ volatile("sfence" : : : "memory");
 }
 

@@ -53,6 +53,7 @@
 static force_inline void
 TPL(copy_small)(char *d, const char *s, size_t n)
 {
+	TRACE_STORE(d, n);
 	if (n >= 32) {
 #if VEC >= 32
 		__m256i a = _mm256_loadu_si256((const __m256i *)s);
@@ -106,6 +107,7 @@ TPL(copy_small)(char *d, const char *s, size_t n)
 static force_inline void
 TPL(fill_small)(char *d, int c, size_t n)
 {
+	TRACE_STORE(d, n);
 	if (n >= 32) {
 #if VEC >= 32
 		__m256i v = _mm256_set1_epi8((char)c);
@@ -152,9 +154,11 @@ TPL(copy_lines)(char *d, const char *s, int lines, int nt,
 {
 #ifdef line_stream_copy
 	if (nt) {
-		for (int l = 0; l < lines; l++)
+		for (int l = 0; l < lines; l++) {
+			TRACE_STREAM(d + l * CACHELINE_SIZE, CACHELINE_SIZE);
 			line_stream_copy(d + l * CACHELINE_SIZE,
 				s + l * CACHELINE_SIZE);
+		}
 		return;
 	}
 #endif
@@ -163,10 +167,13 @@ TPL(copy_lines)(char *d, const char *s, int lines, int nt,
 	for (int i = 0; i < lines * VECS_PER_LINE; i++)
 		v[i] = vec_load(s + i * VEC);
 	for (int i = 0; i < lines * VECS_PER_LINE; i++) {
-		if (nt)
+		if (nt) {
+			TRACE_STREAM(d + i * VEC, VEC);
 			vec_stream(d + i * VEC, v[i]);
-		else
+		} else {
+			TRACE_STORE(d + i * VEC, VEC);
 			vec_store(d + i * VEC, v[i]);
+		}
 	}
 	if (!nt) {
 		for (int l = 0; l < lines; l++)
@@ -179,16 +186,21 @@ TPL(fill_lines)(char *d, vec_t v, int lines, int nt, flush_line_fn flush)
 {
 #ifdef line_stream_fill
 	if (nt) {
-		for (int l = 0; l < lines; l++)
+		for (int l = 0; l < lines; l++) {
+			TRACE_STREAM(d + l * CACHELINE_SIZE, CACHELINE_SIZE);
 			line_stream_fill(d + l * CACHELINE_SIZE, v);
+		}
 		return;
 	}
 #endif
 	for (int i = 0; i < lines * VECS_PER_LINE; i++) {
-		if (nt)
+		if (nt) {
+			TRACE_STREAM(d + i * VEC, VEC);
 			vec_stream(d + i * VEC, v);
-		else
+		} else {
+			TRACE_STORE(d + i * VEC, VEC);
 			vec_store(d + i * VEC, v);
+		}
 	}
 	if (!nt) {
 		for (int l = 0; l < lines; l++)
