@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Unit tests (cmocka), one per module, linked against the static library so
+# they reach internals; platform calls are replaced with -Wl,--wrap.
+. "$(dirname "$0")/../lib/common.sh"
+
+need_pkgs libcmocka-dev pkg-config || { skip "unit: cmocka unavailable"; summary; exit; }
+
+out=$PMEM_BUILD/unit
+mkdir -p "$out"
+src=$PMEM_TOPDIR/src
+cflags="-O2 -g -Wall -Wextra -Werror -I$PMEM_INCLUDEDIR -I$src -I$src/x86_64"
+
+# test name -> the platform functions it replaces
+declare -A wraps=(
+	[out]=""
+	[range]="pmem_msync plat_region_deep_flush"
+	[map]="plat_file_type plat_open plat_devdax_size plat_devdax_align plat_devdax_region plat_map plat_region_deep_flush"
+	[kernels]=""
+)
+# kernels take long at -O0 and the debug build adds nothing to them
+declare -A builds=([out]="nondebug debug" [range]="nondebug debug"
+	[map]="nondebug debug" [kernels]="nondebug")
+
+for t in out range map kernels; do
+	[ "$(uname -m)" != x86_64 ] && [ "$t" = kernels ] && continue
+	for b in ${builds[$t]}; do
+		wrapflags=""
+		for w in ${wraps[$t]}; do wrapflags+=" -Wl,--wrap=$w"; done
+		bin=$out/test_${t}_$b
+		if ! $CC $cflags "$PMEM_TOPDIR/tests/unit/test_$t.c" $wrapflags \
+		    "$PMEM_BUILD/$b/libpmem.a" -lcmocka -lpthread -o "$bin"; then
+			fail "unit $t ($b): build"
+			continue
+		fi
+		check "unit $t ($b)" "$bin"
+	done
+done
+summary
