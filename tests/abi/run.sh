@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# ABI and packaging: exported symbols and versions, soname, header values
+# and prototypes, a reference-built program running on ours, make install
+# layout with pkg-config, uninstall, and the platform-layer boundary.
+. "$(dirname "$0")/../lib/common.sh"
+
+here=$PMEM_TOPDIR/tests/abi
+out=$PMEM_BUILD/abi
+mkdir -p "$out"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+lib=$PMEM_RELEASE_LIBDIR/libpmem.so.1
+ref=$(ls /usr/lib/*/libpmem.so.1 2>/dev/null | head -n 1)
+
+exports() {
+	nm -D --defined-only --with-symbol-versions "$1" |
+		awk '$2 != "A" {print $3}' | sort
+}
+
+for b in nondebug debug; do
+	check "exports of $b build = the 23 LIBPMEM_1.0 functions" \
+		diff <(exports "$PMEM_BUILD/$b/libpmem.so.1") "$here/symbols.txt"
+	check "soname of $b build" bash -c \
+		"readelf -d '$PMEM_BUILD/$b/libpmem.so.1' | grep -q 'Library soname: \[libpmem.so.1\]'"
+done
+if [ -n "$ref" ]; then
+	check "exports equal the reference's" diff <(exports "$lib") <(exports "$ref")
+else
+	skip "reference export comparison: libpmem1 not installed"
+fi
+
+# --- header ---------------------------------------------------------------
+check "header: prototypes have the reference's types" \
+	$CC -Wall -Werror -I"$PMEM_INCLUDEDIR" -c "$here/prototypes.c" -o "$out/proto.o"
+check "header: usable from C++" bash -c \
+	"echo '#include <libpmem.h>
+int main() { return pmem_has_hw_drain() * 0; }' |
+	g++ -x c++ -Wall -Werror -I'$PMEM_INCLUDEDIR' - -L'$PMEM_RELEASE_LIBDIR' -lpmem -o '$out/cxx'"
+if [ -f /usr/include/libpmem.h ]; then
+	header_values() {
+		$CC -I"$PMEM_INCLUDEDIR" "$here/macros.c" -o "$out/macros_ours" &&
+		mkdir -p "$tmp/refinc" && cp /usr/include/libpmem.h "$tmp/refinc/" &&
+		$CC -I"$tmp/refinc" "$here/macros.c" -o "$out/macros_ref" &&
+		diff <("$out/macros_ours") <("$out/macros_ref")
+	}
+	check "header: every macro value equals the reference's" header_values
+else
+	skip "header comparison: libpmem-dev not installed"
+fi
+
+# --- a program linked against the reference runs on ours -------------------
+if [ -n "$ref" ] && [ -f /usr/include/libpmem.h ]; then
+	link_test() {
+		$CC -I/usr/include "$here/which_lib.c" -lpmem -o "$out/which_lib" || return 1
+		[ "$("$out/which_lib")" = "$(readlink -f "$ref")" ] ||
+			[ "$(readlink -f "$("$out/which_lib")")" = "$(readlink -f "$ref")" ] ||
+			return 1
+		got=$(LD_LIBRARY_PATH=$PMEM_RELEASE_LIBDIR "$out/which_lib") || return 1
+		[ "$(readlink -f "$got")" = "$(readlink -f "$lib")" ]
+	}
+	check "link: reference-built program binds to ours via LD_LIBRARY_PATH" link_test
+else
+	skip "link test: reference libpmem-dev not installed"
+fi
+
+# --- install / pkg-config / uninstall --------------------------------------
+install_test() {
+	local p=$tmp/prefix
+	make -s -C "$PMEM_TOPDIR" install prefix="$p" BUILD="$PMEM_BUILD" >/dev/null || return 1
+	for f in lib/libpmem.so.1.0.0 lib/libpmem.so.1 lib/libpmem.so lib/libpmem.a \
+		lib/pmdk_debug/libpmem.so.1 lib/pmdk_debug/libpmem.so.1.0.0 \
+		lib/nvml_debug include/libpmem.h lib/pkgconfig/libpmem.pc; do
+		[ -e "$p/$f" ] || { echo "missing $f"; return 1; }
+	done
+	flags=$(PKG_CONFIG_PATH=$p/lib/pkgconfig pkg-config --cflags --libs libpmem) || return 1
+	$CC "$here/which_lib.c" $flags -o "$tmp/pc_prog" || return 1
+	got=$(LD_LIBRARY_PATH=$p/lib "$tmp/pc_prog") || return 1
+	[ "$(readlink -f "$got")" = "$(readlink -f "$p/lib/libpmem.so.1.0.0")" ] || return 1
+	make -s -C "$PMEM_TOPDIR" uninstall prefix="$p" BUILD="$PMEM_BUILD" >/dev/null || return 1
+	left=$(find "$p" -type f -o -type l)
+	[ -z "$left" ] || { echo "left after uninstall: $left"; return 1; }
+}
+check "make install prefix=... layout, pkg-config, make uninstall" install_test
+
+# --- the platform boundary --------------------------------------------------
+# Only *_linux.c objects may call the operating system directly.
+boundary() {
+	local banned="open openat mmap munmap msync fstat stat access ftruncate \
+posix_fallocate realpath opendir readdir unlink mkostemp read write close"
+	local bad=0 o u
+	for o in "$PMEM_BUILD"/nondebug/obj/*.o "$PMEM_BUILD"/nondebug/obj/*/*.o; do
+		case $o in *_linux.o) continue ;; esac
+		for u in $(nm -u "$o" | awk '{print $2}'); do
+			for b in $banned; do
+				if [ "$u" = "$b" ] || [ "$u" = "${b}64" ]; then
+					echo "$(basename "$o") calls $u"; bad=1
+				fi
+			done
+		done
+	done
+	return $bad
+}
+check "only *_linux.c objects make system calls" boundary
+
+summary

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# API tests through the shared libraries (release and debug), the debug
+# log variables, and the same program against the reference as a sanity
+# check of the test itself.
+. "$(dirname "$0")/../lib/common.sh"
+
+out=$PMEM_BUILD/api
+mkdir -p "$out"
+bin=$out/api_test
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+
+$CC -Wall -Wextra -Werror -I"$PMEM_INCLUDEDIR" \
+	"$PMEM_TOPDIR/tests/api/api_test.c" -L"$PMEM_RELEASE_LIBDIR" -lpmem \
+	-o "$bin" || { fail "api: build"; summary; exit 1; }
+
+tests="version map_roundtrip map_errors tmpfile misc force_late"
+run_api() { # libdir test [env...]
+	local lib=$1 t=$2 d
+	shift 2
+	d=$(mktemp -d -p "$scratch")
+	env LD_LIBRARY_PATH="$lib" "$@" "$bin" "$d" "$t"
+}
+
+for t in $tests; do
+	check "api $t (release)" run_api "$PMEM_RELEASE_LIBDIR" "$t"
+	check "api $t (debug)" run_api "$PMEM_DEBUG_LIBDIR" "$t"
+done
+check "api mmap_hint (release)" run_api "$PMEM_RELEASE_LIBDIR" mmap_hint \
+	PMEM_MMAP_HINT=0x10000000000
+check "api mmap_hint (debug)" run_api "$PMEM_DEBUG_LIBDIR" mmap_hint \
+	PMEM_MMAP_HINT=10000000000
+
+ref=$(ls /usr/lib/*/libpmem.so.1 2>/dev/null | head -n 1)
+if [ -n "$ref" ]; then
+	for t in $tests; do
+		check "api $t (reference, checks the test)" \
+			run_api "$(dirname "$ref")" "$t"
+	done
+else
+	skip "api tests against the reference: libpmem1 not installed"
+fi
+
+# --- the debug log -------------------------------------------------------
+log_level3() {
+	local err=$scratch/l3.err
+	run_api "$PMEM_DEBUG_LIBDIR" map_roundtrip PMEM_LOG_LEVEL=3 2>"$err" ||
+		return 1
+	grep -Eq '^<libpmem>: <3> \[map\.c:[0-9]+ pmem_map_file\] path ' "$err" &&
+	grep -Eq '^<libpmem>: <3> \[init\.c:[0-9]+ arch_init\] flush: ' "$err" &&
+	! grep -q '<4>' "$err"
+}
+check "debug log: level 3 traces entries and dispatch, not level 4" log_level3
+
+log_level1_errors() {
+	local err=$scratch/l1.err
+	run_api "$PMEM_DEBUG_LIBDIR" map_errors PMEM_LOG_LEVEL=1 2>"$err" ||
+		return 1
+	grep -q '^<libpmem>: <1> .*invalid flag specified 10$' "$err" &&
+	! grep -q '<3>' "$err"
+}
+check "debug log: level 1 reports every error" log_level1_errors
+
+log_file_pid() {
+	rm -f "$scratch"/log-*
+	run_api "$PMEM_DEBUG_LIBDIR" version PMEM_LOG_LEVEL=3 \
+		PMEM_LOG_FILE="$scratch/log-" 2>"$scratch/stderr" || return 1
+	[ ! -s "$scratch/stderr" ] &&
+	ls "$scratch"/log-[0-9]* >/dev/null 2>&1 &&
+	grep -q 'pmem_check_version' "$scratch"/log-[0-9]*
+}
+check "debug log: PMEM_LOG_FILE with trailing '-' appends the pid" log_file_pid
+
+release_is_silent() {
+	rm -f "$scratch/rel.log"
+	run_api "$PMEM_RELEASE_LIBDIR" map_errors PMEM_LOG_LEVEL=4 \
+		PMEM_LOG_FILE="$scratch/rel.log" 2>"$scratch/rel.err" &&
+	[ ! -s "$scratch/rel.err" ] && [ ! -e "$scratch/rel.log" ]
+}
+check "release build ignores PMEM_LOG_LEVEL/PMEM_LOG_FILE" release_is_silent
+
+summary
