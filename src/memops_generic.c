@@ -13,6 +13,7 @@
 
 #include "arch.h"
 #include "funcs.h"
+#include "out.h"
 #include "trace.h"
 #include "util.h"
 
@@ -89,12 +90,14 @@ fill(char *d, int c, size_t n)
 void
 memmove_generic_noflush(char *dst, const char *src, size_t len)
 {
+	LOG(15, "dst %p src %p len %zu", dst, src, len);
 	copy(dst, src, len);
 }
 
 void
 memmove_generic_flush(char *dst, const char *src, size_t len)
 {
+	LOG(15, "dst %p src %p len %zu", dst, src, len);
 	copy(dst, src, len);
 	Funcs.flush(dst, len);
 }
@@ -102,12 +105,14 @@ memmove_generic_flush(char *dst, const char *src, size_t len)
 void
 memset_generic_noflush(char *dst, int c, size_t len)
 {
+	LOG(15, "dst %p c 0x%x len %zu", dst, c, len);
 	fill(dst, c, len);
 }
 
 void
 memset_generic_flush(char *dst, int c, size_t len)
 {
+	LOG(15, "dst %p c 0x%x len %zu", dst, c, len);
 	fill(dst, c, len);
 	Funcs.flush(dst, len);
 }

@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "kernels.h"
+#include "out.h"
 
 #define TPL_CAT_(a, b) a##b
 #define TPL_CAT(a, b) TPL_CAT_(a, b)
@@ -332,12 +333,14 @@ TPL(fill)(char *d, int c, size_t n, int nt, flush_line_fn flush,
 static void \
 TPL_NAME(memmove, movnt, fl, sfx)(char *d, const char *s, size_t n) \
 { \
+	LOG(15, "dst %p src %p len %zu", d, s, n); \
 	TPL(move)(d, s, n, 1, flush_line_##fl, wc); \
 	vec_done(); \
 } \
 static void \
 TPL_NAME(memset, movnt, fl, sfx)(char *d, int c, size_t n) \
 { \
+	LOG(15, "dst %p c 0x%x len %zu", d, c, n); \
 	TPL(fill)(d, c, n, 1, flush_line_##fl, wc); \
 	vec_done(); \
 }
@@ -346,12 +349,14 @@ TPL_NAME(memset, movnt, fl, sfx)(char *d, int c, size_t n) \
 static void \
 TPL_NAME(memmove, mov, fl, )(char *d, const char *s, size_t n) \
 { \
+	LOG(15, "dst %p src %p len %zu", d, s, n); \
 	TPL(move)(d, s, n, 0, flush_line_##fl, 0); \
 	vec_done(); \
 } \
 static void \
 TPL_NAME(memset, mov, fl, )(char *d, int c, size_t n) \
 { \
+	LOG(15, "dst %p c 0x%x len %zu", d, c, n); \
 	TPL(fill)(d, c, n, 0, flush_line_##fl, 0); \
 	vec_done(); \
 }

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# The kernel matrix: the copy/fill tests rerun under every environment
+# setting that selects a different code path; for each, the debug build's
+# log must show the expected kernels at init (level 3) and in the calls
+# themselves (level 15), and both builds must copy correctly.
+. "$(dirname "$0")/../lib/common.sh"
+
+out=$PMEM_BUILD/matrix
+mkdir -p "$out"
+bin=$out/mem_test
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+$CC -O2 -Wall -Wextra -Werror -I"$PMEM_INCLUDEDIR" \
+	"$PMEM_TOPDIR/tests/matrix/mem_test.c" -L"$PMEM_RELEASE_LIBDIR" \
+	-lpmem -o "$bin" || { fail "matrix: build"; summary; exit 1; }
+
+if [ "$(uname -m)" != x86_64 ]; then
+	skip "matrix: x86_64 kernel names (this is $(uname -m))"
+	summary
+	exit
+fi
+
+flags=$(grep -m1 '^flags' /proc/cpuinfo)
+has() { [[ " $flags " == *" $1 "* ]]; }
+intel=0
+grep -q GenuineIntel /proc/cpuinfo && intel=1
+
+# expected "<temporal family> <non-temporal family> <flush> <wc>" for an
+# environment, derived from the CPU the way the library decides
+expect() {
+	local env=" $* " vec=sse2 nt flush=clflush wc=$intel
+	if has avx && [[ $env != *" PMEM_AVX=0 "* ]]; then
+		vec=avx
+		if has avx512f && [[ $env != *" PMEM_AVX512F=0 "* ]] &&
+		    [ -z "${NO_AVX512F_KERNELS:-}" ]; then
+			vec=avx512f
+		fi
+	fi
+	nt=$vec
+	if has movdir64b && [[ $env != *" PMEM_MOVDIR64B=0 "* ]]; then
+		nt=movdir64b
+	fi
+	if has clwb && [[ $env != *" PMEM_NO_CLWB=1 "* ]]; then
+		flush=clwb
+	elif has clflushopt && [[ $env != *" PMEM_NO_CLFLUSHOPT=1 "* ]]; then
+		flush=clflushopt
+	fi
+	[[ $env == *" PMEM_NO_FLUSH=1 "* ]] && flush=noflush
+	[[ $env == *" PMEM_WC_WORKAROUND=1 "* ]] && wc=1
+	[[ $env == *" PMEM_WC_WORKAROUND=0 "* ]] && wc=0
+	echo "$vec $nt $flush $wc"
+}
+
+# runs one environment; $1 = description, rest = VAR=value...
+run_env() {
+	local vec nt fl wc sfx=""
+	read -r vec nt fl wc < <(expect "$@")
+	[ "$wc" = 1 ] && sfx=_wcbarrier
+	local mov="memmove_mov_${vec}_${fl}" movnt="memmove_movnt_${nt}_${fl}${sfx}"
+	local setmov="memset_mov_${vec}_${fl}" setnt="memset_movnt_${nt}_${fl}${sfx}"
+	local env_no_movnt=0 env_simd=0
+	[[ " $* " == *" PMEM_NO_MOVNT=1 "* ]] && env_no_movnt=1
+	[[ " $* " == *" PMEM_NO_GENERIC_MEMCPY=1 "* ]] && env_simd=1
+
+	env "$@" LD_LIBRARY_PATH="$PMEM_DEBUG_LIBDIR" PMEM_LOG_LEVEL=15 \
+		"$bin" probe 2>"$log" || { echo "probe run failed"; return 1; }
+	local want=()
+	if [ $env_no_movnt = 1 ] && [ $env_simd = 0 ]; then
+		want=("memmove_generic_flush\]" "memset_generic_flush\]"
+			"memmove_generic_noflush\]" "PMEM_NO_MOVNT=1: generic")
+	elif [ $env_no_movnt = 1 ]; then
+		want=("\[memops_template.h:[0-9]+ $mov\]" "\[memops_template.h:[0-9]+ $setmov\]"
+			"temporal SIMD kernels only")
+	else
+		want=("\[memops_template.h:[0-9]+ $mov\]" "\[memops_template.h:[0-9]+ $movnt\]"
+			"\[memops_template.h:[0-9]+ $setmov\]" "\[memops_template.h:[0-9]+ $setnt\]"
+			"memmove non-temporal: $movnt$")
+	fi
+	want+=("flush: $fl ")
+	for w in "${want[@]}"; do
+		grep -Eq -- "$w" "$log" || { echo "log lacks /$w/"; return 1; }
+	done
+	if [ $env_no_movnt = 1 ]; then
+		grep -q "memops_template.h:[0-9]* memmove_movnt_" "$log" &&
+			{ echo "a non-temporal kernel ran with PMEM_NO_MOVNT=1"; return 1; }
+	fi
+	env "$@" LD_LIBRARY_PATH="$PMEM_RELEASE_LIBDIR" "$bin" || return 1
+	env "$@" LD_LIBRARY_PATH="$PMEM_DEBUG_LIBDIR" "$bin" || return 1
+}
+
+threshold() { # PMEM_MOVNT_THRESHOLD changes which kernel a 100-byte copy uses
+	env PMEM_MOVNT_THRESHOLD=0 LD_LIBRARY_PATH="$PMEM_DEBUG_LIBDIR" \
+		PMEM_LOG_LEVEL=15 "$bin" probe 2>"$log" || return 1
+	grep -q 'non-temporal threshold 0$' "$log" &&
+	grep -Eq 'memmove_movnt_[a-z0-9_]+\] dst 0x[0-9a-f]+ src 0x[0-9a-f]+ len 100$' "$log" &&
+	env PMEM_MOVNT_THRESHOLD=1000000 LD_LIBRARY_PATH="$PMEM_DEBUG_LIBDIR" \
+		PMEM_LOG_LEVEL=15 "$bin" probe 2>"$log" &&
+	! grep -Eq 'memmove_movnt_[a-z0-9_]+\] .* len 4096$' "$log" &&
+	env PMEM_MOVNT_THRESHOLD=0 LD_LIBRARY_PATH="$PMEM_RELEASE_LIBDIR" "$bin"
+}
+
+envs=(
+	""
+	"PMEM_NO_CLWB=1"
+	"PMEM_NO_CLWB=1 PMEM_NO_CLFLUSHOPT=1"
+	"PMEM_NO_FLUSH=1"
+	"PMEM_NO_FLUSH=0"
+	"PMEM_AVX=0"
+	"PMEM_AVX512F=0"
+	"PMEM_AVX512F=0 PMEM_AVX=0"
+	"PMEM_MOVDIR64B=1"
+	"PMEM_MOVDIR64B=0"
+	"PMEM_NO_MOVNT=1"
+	"PMEM_NO_MOVNT=1 PMEM_NO_GENERIC_MEMCPY=1"
+	"PMEM_NO_MOVNT=1 PMEM_NO_GENERIC_MEMCPY=1 PMEM_AVX=0"
+)
+for e in "${envs[@]}"; do
+	for wc in "" "PMEM_WC_WORKAROUND=0" "PMEM_WC_WORKAROUND=1"; do
+		set -- $e $wc
+		check "matrix [${*:-defaults}]" run_env "$@"
+	done
+done
+check "matrix [PMEM_MOVNT_THRESHOLD=0 / 1000000]" threshold
+has avx512f || skip "matrix: avx512f kernels not run: CPU has no AVX-512F"
+has movdir64b || skip "matrix: movdir64b kernels not run: CPU has no MOVDIR64B"
+summary
