@@ -159,6 +159,11 @@ pmem_map_file(const char *path, size_t len, int flags, mode_t mode,
 		"is_pmemp %p", path, len, flags, mode, (void *)mapped_lenp,
 		(void *)is_pmemp);
 
+	if (path == NULL) {
+		ERR("invalid (NULL) path");
+		errno = EINVAL;
+		return NULL;
+	}
 	enum file_type type = plat_file_type(path);
 	int created_excl = 0;
 

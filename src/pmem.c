@@ -52,13 +52,16 @@ mem_kind(size_t len, unsigned flags)
 	return len < Funcs.movnt_threshold ? MEM_MOV : MEM_MOVNT;
 }
 
-/* compat: unknown bits are ignored (libpmemobj sets bit 31); debug logs */
+/*
+ * compat: unknown bits are ignored (libpmemobj sets bit 31); the debug
+ * build reports them through pmem_errormsg() and the log, and still copies.
+ */
 static force_inline void
 check_mem_flags(unsigned flags)
 {
 #ifdef DEBUG
 	if (flags & ~PMEM_F_MEM_VALID_FLAGS)
-		LOG(1, "invalid flags 0x%x", flags);
+		ERR("invalid flags 0x%x", flags);
 #else
 	(void) flags;
 #endif

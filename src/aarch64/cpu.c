@@ -8,7 +8,11 @@
 #include <sys/auxv.h>
 
 #include "cpu.h"
+#include "flush.h"
 #include "out.h"
+
+/* 64 until arch_init() reads CTR_EL0; see flush.h */
+size_t Dcache_line = CACHELINE_SIZE;
 
 /* the bit values of the kernel ABI, for C libraries that lack the names */
 #ifndef HWCAP_ASIMD

@@ -74,7 +74,7 @@ TPL_PIECE(32)
 TPL_PIECE(64)
 #undef TPL_PIECE
 
-/* [d, d + n), n < 2 lines, bottom up: safe when d is below s */
+/* [d, d + n) within one line, bottom up: safe when d is below s */
 static force_inline void
 TPL(span_up)(char *d, const char *s, size_t n)
 {
@@ -175,8 +175,10 @@ TPL(copy_line)(char *d, const char *s, int nt)
 {
 	vec_t v[VECS_PER_LINE];
 
+#pragma GCC unroll 8
 	for (int i = 0; i < VECS_PER_LINE; i++)
 		v[i] = vec_load(s + i * VEC);
+#pragma GCC unroll 8
 	for (int i = 0; i < VECS_PER_LINE; i += 2) {
 		TRACE_STORE(d + i * VEC, 2 * VEC);
 		if (nt) {
@@ -191,6 +193,7 @@ TPL(copy_line)(char *d, const char *s, int nt)
 static force_inline void
 TPL(fill_line)(char *d, vec_t v, int nt)
 {
+#pragma GCC unroll 8
 	for (int i = 0; i < VECS_PER_LINE; i += 2) {
 		TRACE_STORE(d + i * VEC, 2 * VEC);
 		if (nt) {

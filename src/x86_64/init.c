@@ -64,7 +64,13 @@ static const struct x86_kernels *
 choose_streaming(unsigned cpu, const struct x86_kernels *vectors)
 {
 #ifndef NO_MOVDIR64B_KERNELS
-	if ((cpu & CPU_MOVDIR64B) && !env_equals(ENV_MOVDIR64B, "0"))
+	/*
+	 * compat: like the reference, MOVDIR64B is opt-in: PMEM_MOVDIR64B set
+	 * to anything but "0". Not measured on a CPU that has it yet.
+	 */
+	const char *e = getenv(ENV_MOVDIR64B);
+
+	if ((cpu & CPU_MOVDIR64B) && e != NULL && strcmp(e, "0") != 0)
 		return &x86_kernels_movdir64b;
 #else
 	(void) cpu;

@@ -38,7 +38,7 @@ expect() {
 		fi
 	fi
 	nt=$vec
-	if has movdir64b && [[ $env != *" PMEM_MOVDIR64B=0 "* ]]; then
+	if has movdir64b && [[ $env == *" PMEM_MOVDIR64B=1 "* ]]; then
 		nt=movdir64b
 	fi
 	if has clwb && [[ $env != *" PMEM_NO_CLWB=1 "* ]]; then

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * aarch64 half of pmem_init(): the hwcaps pick the clean instruction (DC
+ * CVAP, else DC CVAC; DC CVADP for deep flushes) and the register family
+ * of the kernels; the dispatch table gets the matching rows. The x86-only
+ * tuning variables (PMEM_NO_CLWB, PMEM_AVX, PMEM_WC_WORKAROUND, ...) mean
+ * nothing here and are ignored, as the reference ignores them on Arm.
+ */
+#include "arch.h"
+#include "cpu.h"
+#include "flush.h"
+#include "kernels.h"
+#include "out.h"
+
+#define FLUSH_RANGE(name, kind, insn) \
+static void \
+flush_range_##name(const void *addr, size_t len) \
+{ \
+	flush_lines(kind, addr, len); \
+}
+FOR_EACH_FLUSH(FLUSH_RANGE)
+#undef FLUSH_RANGE
+
+static const struct {
+	flush_func fn;
+	const char *name;
+} Flushes[FLUSH_KINDS] = {
+#define FLUSH_ROW(name, kind, insn) [kind] = { flush_range_##name, insn },
+	FOR_EACH_FLUSH(FLUSH_ROW)
+#undef FLUSH_ROW
+};
+
+static void
+fence_dsb(void)
+{
+	dsb_sy();
+}
+
+/*
+ * DC CVAC reaches memory on systems without a separate point of
+ * persistence, which is all a CPU without FEAT_DPB can offer.
+ */
+static enum flush_kind
+choose_flush(unsigned cpu)
+{
+	return (cpu & CPU_DCPOP) ? FLUSH_CVAP : FLUSH_CVAC;
+}
+
+static enum flush_kind
+choose_deep_flush(unsigned cpu)
+{
+	return (cpu & CPU_DCPODP) ? FLUSH_CVADP : choose_flush(cpu);
+}
+
+/*
+ * Q registers move a line in half the instructions of X pairs; without
+ * ASIMD (possible in the architecture, unseen in Linux systems) the
+ * general-register family still works.
+ */
+static const struct arm_kernels *
+choose_registers(unsigned cpu)
+{
+	return (cpu & CPU_ASIMD) ? &arm_kernels_neon : &arm_kernels_gpr;
+}
+
+void
+arch_init(struct pmem_funcs *f, const struct pmem_policy *policy)
+{
+	unsigned cpu = cpu_features();
+	enum flush_kind real = choose_flush(cpu);
+	enum flush_kind used = policy->flush_needed ? real : FLUSH_NONE;
+	enum flush_kind deep = choose_deep_flush(cpu);
+	const struct arm_kernels *k = choose_registers(cpu);
+
+	Dcache_line = cpu_dcache_line();
+
+	f->flush = Flushes[used].fn;
+	f->deep_flush = Flushes[deep].fn;
+	f->fence = fence_dsb;
+	f->has_hw_drain = 0;
+
+	f->memmove[MEM_MOV] = k->memmove_mov[used].fn;
+	f->memmove[MEM_MOV_NOFLUSH] = k->memmove_mov[FLUSH_NONE].fn;
+	f->memmove[MEM_MOVNT] = k->memmove_movnt[used].fn;
+	f->memset[MEM_MOV] = k->memset_mov[used].fn;
+	f->memset[MEM_MOV_NOFLUSH] = k->memset_mov[FLUSH_NONE].fn;
+	f->memset[MEM_MOVNT] = k->memset_movnt[used].fn;
+
+	LOG(3, "flush: %s (deep flush: %s)", Flushes[used].name,
+		Flushes[deep].name);
+	LOG(3, "drain: dsb sy");
+	LOG(3, "D-cache line %zu bytes", Dcache_line);
+	LOG(3, "memmove temporal: %s", k->memmove_mov[used].name);
+	LOG(3, "memmove non-temporal: %s", k->memmove_movnt[used].name);
+	LOG(3, "memset temporal: %s", k->memset_mov[used].name);
+	LOG(3, "memset non-temporal: %s", k->memset_movnt[used].name);
+}
