@@ -50,6 +50,8 @@
 #define MOV_KERNELS 1
 #endif
 
+#define TPL_UNROLL _Pragma("GCC unroll 16")
+
 /* up to 64 bytes, any overlap: everything is loaded before it is stored */
 static force_inline void
 TPL(copy_small)(char *d, const char *s, size_t n)
@@ -165,8 +167,11 @@ TPL(copy_lines)(char *d, const char *s, int lines, int nt,
 #endif
 	vec_t v[LINES_PER_STEP * VECS_PER_LINE];
 
+	/* fully unrolled, so v[] lives in registers, not on the stack */
+	TPL_UNROLL
 	for (int i = 0; i < lines * VECS_PER_LINE; i++)
 		v[i] = vec_load(s + i * VEC);
+	TPL_UNROLL
 	for (int i = 0; i < lines * VECS_PER_LINE; i++) {
 		if (nt) {
 			TRACE_STREAM(d + i * VEC, VEC);
@@ -177,6 +182,7 @@ TPL(copy_lines)(char *d, const char *s, int lines, int nt,
 		}
 	}
 	if (!nt) {
+		TPL_UNROLL
 		for (int l = 0; l < lines; l++)
 			flush(d + l * CACHELINE_SIZE);
 	}
@@ -194,6 +200,7 @@ TPL(fill_lines)(char *d, vec_t v, int lines, int nt, flush_line_fn flush)
 		return;
 	}
 #endif
+	TPL_UNROLL
 	for (int i = 0; i < lines * VECS_PER_LINE; i++) {
 		if (nt) {
 			TRACE_STREAM(d + i * VEC, VEC);
@@ -204,6 +211,7 @@ TPL(fill_lines)(char *d, vec_t v, int lines, int nt, flush_line_fn flush)
 		}
 	}
 	if (!nt) {
+		TPL_UNROLL
 		for (int l = 0; l < lines; l++)
 			flush(d + l * CACHELINE_SIZE);
 	}
@@ -406,6 +414,7 @@ const struct x86_kernels TPL(x86_kernels) = {
 #undef LINES_PER_STEP
 #undef STEP
 #undef MOV_KERNELS
+#undef TPL_UNROLL
 #undef TPL_NAME
 #undef TPL_MOVNT_VARIANTS
 #undef TPL_MOV_VARIANTS
