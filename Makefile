@@ -39,7 +39,8 @@ endif
 
 WARNINGS = -Wall -Wextra -Werror -Wmissing-prototypes -Wpointer-arith \
 	-Wunused-macros -Wsign-conversion -Wno-unused-macros
-BASE_CFLAGS = -std=gnu11 -fPIC -fvisibility=hidden -fno-strict-aliasing \
+BASE_CFLAGS = -std=gnu11 -fPIC -fvisibility=hidden -fno-semantic-interposition \
+	-fno-strict-aliasing \
 	$(WARNINGS) -Iinclude -Isrc -Isrc/$(ARCH) -MMD -MP \
 	-DSRCVERSION=\"$(VERSION)\"
 CFLAGS ?= -O2
@@ -100,6 +101,9 @@ demo: $(REL_LIB)
 	$(Q)$(CC) -Iinclude -o $(BUILD)/demo tests/demo.c \
 		-L$(BUILD)/nondebug -lpmem
 	$(Q)LD_LIBRARY_PATH=$(BUILD)/nondebug $(BUILD)/demo
+
+# flags live here: objects follow its changes
+$(REL_OBJS) $(DBG_OBJS): Makefile src/$(ARCH)/sources.mk
 
 -include $(REL_OBJS:.o=.d) $(DBG_OBJS:.o=.d)
 
