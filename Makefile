@@ -62,8 +62,7 @@ REL_A   = $(BUILD)/nondebug/libpmem.a
 DBG_A   = $(BUILD)/debug/libpmem.a
 PC      = $(BUILD)/libpmem.pc
 
-.PHONY: all check install uninstall clean bench check-aarch64 check-dax \
-	check-unit check-api check-matrix check-clients check-diff demo
+.PHONY: all check install uninstall clean bench demo
 
 all: $(REL_LIB) $(DBG_LIB) $(REL_A) $(DBG_A) $(PC) demo
 
@@ -113,7 +112,10 @@ SUITES ?= unit api abi matrix diff clients docs dax aarch64 reliability
 check: all
 	$(Q)PMEM_BUILD=$(abspath $(BUILD)) bash tests/run-suites.sh $(SUITES)
 
-check-%: all
+# make check-<suite> runs one suite
+SUITE_TARGETS = $(addprefix check-,$(SUITES))
+.PHONY: $(SUITE_TARGETS)
+$(SUITE_TARGETS): check-%: all
 	$(Q)PMEM_BUILD=$(abspath $(BUILD)) bash tests/run-suites.sh $*
 
 bench: all

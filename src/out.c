@@ -101,11 +101,12 @@ open_log_file(const char *name)
 	else
 		snprintf(path, sizeof(path), "%s", name);
 
-	Out_fp = fopen(path, "a");
+	Out_fp = fopen(path, "w");
 	if (Out_fp == NULL) {
-		fprintf(stderr, "<libpmem>: cannot open log file %s: %s\n",
+		/* compat: the reference's debug build gives up here too */
+		fprintf(stderr, "Error (libpmem): %s=%s: %s\n", ENV_LOG_FILE,
 			path, strerror(errno));
-		return;
+		abort();
 	}
 	setvbuf(Out_fp, NULL, _IOLBF, 0);
 }

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Helpers shared by the client test programs: failure reporting, a
+ * reproducible PRNG and the run-time check of which libpmem.so.1 got loaded.
+ */
+#ifndef CLIENTS_H
+#define CLIENTS_H
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <link.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Every failure names the file and line so a log line leads to the check. */
+#define FAILF(...) clients_fail(__FILE__, __LINE__, __VA_ARGS__)
+#define CHECK(cond) do { \
+	if (!(cond)) \
+		FAILF("check failed: %s (errno %d)", #cond, errno); \
+} while (0)
+#define CHECK_EQ(got, want) do { \
+	unsigned long long g_ = (unsigned long long)(got); \
+	unsigned long long w_ = (unsigned long long)(want); \
+	if (g_ != w_) \
+		FAILF("%s: expected %llu, got %llu", #got, w_, g_); \
+} while (0)
+
+static void clients_fail(const char *file, int line, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 3, 4), unused));
+
+static void
+clients_fail(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s:%d: ", file, line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+/* xorshift64*: the same seed gives the same run, printed on failure paths. */
+static inline uint64_t
+rnd_next(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*s = x;
+	return x * 0x2545F4914F6CDD1DULL;
+}
+
+static inline uint64_t
+rnd_below(uint64_t *s, uint64_t n)
+{
+	return n ? rnd_next(s) % n : 0;
+}
+
+/* A value derived from a position, so stored data can be checked alone. */
+static inline uint64_t
+mix64(uint64_t a, uint64_t b)
+{
+	uint64_t x = a * 0x9E3779B97F4A7C15ULL ^ (b + 0x632BE59BD9B4E019ULL);
+
+	x ^= x >> 31;
+	x *= 0xBF58476D1CE4E5B9ULL;
+	x ^= x >> 29;
+	return x;
+}
+
+static int
+find_libpmem(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	const char *name = info->dlpi_name;
+	const char *base = strrchr(name, '/');
+
+	(void)size;
+	base = base ? base + 1 : name;
+	if (strcmp(base, "libpmem.so.1") == 0) {
+		*(const char **)arg = name;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Returns the path of the libpmem.so.1 mapped into this process, as the
+ * dynamic loader recorded it, or NULL when none is loaded.
+ */
+static inline const char *
+clients_libpmem_path(void)
+{
+	const char *path = NULL;
+
+	dl_iterate_phdr(find_libpmem, &path);
+	return path;
+}
+
+/*
+ * When CLIENTS_LIBDIR is set, the loaded libpmem.so.1 must live in that
+ * directory; a test that silently ran on the system library proves nothing.
+ */
+static inline void
+clients_check_loaded(void)
+{
+	const char *want = getenv("CLIENTS_LIBDIR");
+	const char *path = clients_libpmem_path();
+	char dir[PATH_MAX], rwant[PATH_MAX], rgot[PATH_MAX];
+	char *slash;
+
+	if (!want || !*want)
+		return;
+	if (!path)
+		FAILF("libpmem.so.1 is not loaded in this process");
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		FAILF("libpmem.so.1 loaded without a directory: %s", path);
+	*slash = '\0';
+	if (!realpath(want, rwant) || !realpath(dir, rgot) ||
+	    strcmp(rwant, rgot) != 0)
+		FAILF("loaded %s, expected one from %s", path, want);
+}
+
+#endif
