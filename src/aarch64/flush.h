@@ -28,16 +28,18 @@
  *    the point of persistence. Only a DSB completes cache maintenance, and
  *    only a DSB whose access types are reads and writes (not a ...ST or
  *    ...LD form), and only for observers within its shareability domain.
- *  - The point of persistence sits at the memory controller, outside the
- *    inner- and outer-shareable domains of the CPUs, so pmem_drain is
- *    DSB SY: the same barrier Linux issues after its own DC CVAP loop for
- *    pmem (dcache_clean_pop). compat: the reference drains with DMB ISHST,
- *    which only orders the cleans; we wait for them as the architecture
- *    requires. The cost is one barrier per drain, not per line.
+ *  - The clean has to be complete for every observer of the memory, the
+ *    memory system and devices beyond the CPUs' inner-shareable domain
+ *    included, so pmem_drain is DSB SY (full system, all access types):
+ *    the barrier Linux issues after its own DC CVAP loop for pmem
+ *    (dcache_clean_pop). A deliberate difference: the reference drains
+ *    with DMB ISHST, which only orders the cleans; we wait for them as the
+ *    architecture requires. The cost is one barrier per drain, not per
+ *    line.
  *
- * The DCs are written as their SYS encodings (op1 3, CRn 7, CRm 10/12/13,
- * op2 1) because the assembler accepts the CVAP/CVADP names only with
- * -march=armv8.2-a/8.5-a, and this file must build for baseline Armv8;
+ * DC CVAP and DC CVADP are written as their SYS encodings (op1 3, CRn 7,
+ * CRm 12/13, op2 1) because the assembler takes those names only with
+ * -march=armv8.2-a/armv8.5-a and this file must build for baseline Armv8;
  * init.c executes them only where the hwcaps say they exist.
  */
 #ifndef PMEM_AARCH64_FLUSH_H
@@ -88,11 +90,13 @@ dc_line(enum flush_kind kind, const char *p)
 		break;
 	case FLUSH_CVAP:
 		TRACE_FLUSH(p);
-		__asm__ volatile("sys #3, c7, c12, #1, %0" : : "r"(p) : "memory");
+		__asm__ volatile("sys #3, c7, c12, #1, %0"
+			: : "r"(p) : "memory");
 		break;
 	case FLUSH_CVADP:
 		TRACE_FLUSH(p);
-		__asm__ volatile("sys #3, c7, c13, #1, %0" : : "r"(p) : "memory");
+		__asm__ volatile("sys #3, c7, c13, #1, %0"
+			: : "r"(p) : "memory");
 		break;
 	default:
 		break;

@@ -53,9 +53,12 @@ choose_deep_flush(unsigned cpu)
 }
 
 /*
- * Q registers move a line in half the instructions of X pairs; without
- * ASIMD (possible in the architecture, unseen in Linux systems) the
- * general-register family still works.
+ * Q registers move a 64-byte line in two LDP/STP instead of four, which
+ * is why every aarch64 libc copies with them. Under QEMU (the only Arm we
+ * had) the two families ran within noise of each other and about twice
+ * as fast as the generic 8-byte loop; emulation cannot rank them, so
+ * rerun tests/aarch64/bench_kernels.c on hardware. Without ASIMD (allowed
+ * by the architecture, unseen in Linux systems) the X-pair family runs.
  */
 static const struct arm_kernels *
 choose_registers(unsigned cpu)
