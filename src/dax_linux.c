@@ -204,6 +204,8 @@ plat_auto_flush(void)
 			break;
 	}
 	closedir(dir);
+	/* compat: the reference's directory walk leaves errno at 0 */
+	errno = 0;
 	LOG(15, "auto flush %d", all);
 	return all;
 }

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Differential suite: runs the same calls through the reference libpmem and
+# ours, both dlmopen()ed into one process, and compares what callers can see.
+#
+# Env: PMEM_DIFF_REFERENCE (reference library), PMEM_DIFF_SEED (mem* seed),
+# PMEM_DIFF_VERBOSE=1 (print every map_file/misc observation),
+# PMEM_DIFF_SELFTEST=1 (also check that planted bugs are caught).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib/common.sh"
+: "${PMEM_BUILD:=$PMEM_TOPDIR/build}"
+ref=${PMEM_DIFF_REFERENCE:-/usr/lib/x86_64-linux-gnu/libpmem.so.1.0.0}
+rel=$PMEM_RELEASE_LIBDIR/libpmem.so.1
+dbg=$PMEM_DEBUG_LIBDIR/libpmem.so.1
+out=$PMEM_BUILD/diff
+
+if [ ! -e "$ref" ]; then
+	skip "diff: no reference libpmem at $ref" \
+		"(Debian: apt-get install libpmem1)"
+	summary
+	exit 77
+fi
+refver=$(dpkg-query -W -f='${Version}' libpmem1 2>/dev/null || echo unknown)
+echo "reference: $ref (libpmem1 $refver)"
+case $refver in
+1.12.1*|unknown) ;;
+*) echo "note: the expected reference is libpmem 1.12.1" ;;
+esac
+
+mkdir -p "$out"
+build() {
+	"$CC" -std=gnu11 -O2 -g -Wall -Wextra -Werror -I"$PMEM_INCLUDEDIR" \
+		-o "$out/$1" "$here/$1.c" "$here/difflib.c" -ldl
+}
+built=1
+for prog in diff_map diff_mem; do
+	if ! build $prog; then
+		fail "diff: building $prog"
+		built=0
+	fi
+done
+if [ $built -eq 0 ]; then
+	summary
+	exit 1
+fi
+
+work=$(mktemp -d /tmp/pmem-diff-run.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+export PMEM_DIFF_TMPDIR=$work
+echo "temp files on $(stat -f -c %T "$work") ($work)"
+
+map=$out/diff_map
+mem=$out/diff_mem
+# Every case runs in fresh children, so PMEM_IS_PMEM_FORCE (read on first
+# use) can be varied per run; those runs sample a quarter of the cases.
+if [ -e "$rel" ]; then
+	check "map_file (release)" "$map" map "$ref" "$rel"
+	check "misc API (release)" "$map" misc "$ref" "$rel"
+	for f in 1 0; do
+		check "map_file, PMEM_IS_PMEM_FORCE=$f (release, 1/4)" \
+			env PMEM_IS_PMEM_FORCE=$f "$map" map "$ref" "$rel" 4 $f
+		check "misc API, PMEM_IS_PMEM_FORCE=$f (release)" \
+			env PMEM_IS_PMEM_FORCE=$f "$map" misc "$ref" "$rel"
+	done
+	check "mem* (release)" "$mem" "$ref" "$rel" ours-release
+else
+	fail "diff: our release library is missing: $rel"
+fi
+if [ -e "$dbg" ]; then
+	check "map_file (debug, 1/8)" "$map" map "$ref" "$dbg" 8 5
+	check "misc API (debug)" "$map" misc "$ref" "$dbg"
+	check "mem* (debug)" "$mem" "$ref" "$dbg" ours-debug
+else
+	fail "diff: our debug library is missing: $dbg"
+fi
+
+if [ "${PMEM_DIFF_SELFTEST:-0}" = 1 ]; then
+	bash "$here/selftest.sh" "$out" "$ref"
+	rc=$?
+	[ $rc -eq 0 ] && pass "self-test: planted bugs are caught" ||
+		fail "self-test: planted bugs are caught (exit $rc)"
+fi
+summary
