@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Shared declarations of the side-by-side benchmark: the two loaded
+ * libraries, the CPU description and the library-free hardware kernels.
+ */
+#ifndef PMEMBENCH_H
+#define PMEMBENCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include <libpmem.h>
+
+#define CACHELINE 64
+#define MIB (1024UL * 1024)
+#define MAX_SIZES 64
+#define MAX_CASES 1024
+
+/* One libpmem, loaded into its own link-map namespace. */
+struct lib {
+	const char *name;	/* "ref" or "ours" */
+	const char *path;
+	void *handle;
+	__typeof__(pmem_memcpy_persist) *memcpy_persist;
+	__typeof__(pmem_memmove_persist) *memmove_persist;
+	__typeof__(pmem_memset_persist) *memset_persist;
+	__typeof__(pmem_memcpy_nodrain) *memcpy_nodrain;
+	__typeof__(pmem_memcpy) *memcpy_flags;
+	__typeof__(pmem_persist) *persist;
+	__typeof__(pmem_flush) *flush;
+	__typeof__(pmem_drain) *drain;
+	__typeof__(pmem_is_pmem) *is_pmem;
+	__typeof__(pmem_map_file) *map_file;
+	__typeof__(pmem_unmap) *unmap;
+	__typeof__(pmem_msync) *msync;
+	__typeof__(pmem_errormsg) *errormsg;
+};
+
+/* "NAME=VALUE" strings applied to one side while it loads. */
+struct envlist {
+	const char **v;
+	size_t n;
+};
+
+void env_add(struct envlist *l, const char *kv);
+int lib_load(struct lib *l, const char *name, const char *path,
+	const struct envlist *a, const struct envlist *b);
+const char *default_ref_path(void);
+
+/* What the CPU and the OS let the hardware kernels use. */
+struct cpu {
+	char model[128];
+	int x86;		/* the hardware kernels exist */
+	int avx2;
+	int avx512f;
+	int clwb;
+	int clflushopt;
+	int movdir64b;
+	int erms;
+	int fsrm;
+};
+
+void cpu_detect(struct cpu *c);
+size_t llc_size(void);
+
+enum flush_kind { FLUSH_CLWB, FLUSH_CLFLUSHOPT, FLUSH_CLFLUSH };
+
+extern enum flush_kind hw_flush_kind;
+const char *hw_flush_name(void);
+
+/* Library-free kernels; each ends with the fence a persistent copy needs. */
+void hw_dirty(char *p, size_t len, unsigned v);
+void hw_flush_range(const void *p, size_t len);
+void hw_sfence(void);
+void hw_ntstore_avx2(void *dst, int c, size_t len);
+void hw_ntstore_avx512(void *dst, int c, size_t len);
+void hw_stosb_flush(void *dst, int c, size_t len);
+void hw_movsb(void *dst, const void *src, size_t len);
+void hw_movsb_flush(void *dst, const void *src, size_t len);
+void hw_ntcopy_avx2(void *dst, const void *src, size_t len);
+void hw_ntcopy_avx512(void *dst, const void *src, size_t len);
+void hw_movdir64b(void *dst, const void *src, size_t len);
+
+/* Bytes on each side of an operated range that must stay untouched. */
+#define GUARD 64
+
+enum limit_kind { LIM_NONE, LIM_PCOPY, LIM_PSET, LIM_FLUSH };
+
+struct bcase;
+typedef void (*loop_func)(const struct lib *l, struct bcase *c, unsigned k);
+
+/* One timed operation; the table lives in cases.c. */
+struct opdef {
+	const char *name;
+	const char *what;	/* the calls, for the legend */
+	loop_func loop;
+	enum limit_kind lim;
+	int misalign;		/* takes the "+1" destinations */
+	int nmaps;		/* live pmem_map_file mappings; -1: any */
+	int summary;		/* counts in the copy/set/persist geomean */
+	int file;		/* maps the case's file instead of buffers */
+};
+
+/*
+ * One operation at one size. Slot n of an arena starts at base + n * stride;
+ * the operated range starts GUARD (+ mis) bytes into the slot.
+ */
+struct bcase {
+	const struct opdef *op;
+	size_t size;
+	unsigned mis;
+	size_t shift;		/* memmove overlap distance */
+	char *src;
+	char *dst;
+	size_t stride;
+	unsigned nslots;
+	unsigned slot;
+	unsigned iter;
+	double est_ns;		/* time per operation found by calibration */
+	const char *path;	/* file mapped by map_unmap */
+};
+
+static inline char *
+slot_of(char *arena, const struct bcase *c)
+{
+	return arena + (size_t)c->slot * c->stride + GUARD;
+}
+
+static inline void
+next_slot(struct bcase *c)
+{
+	if (++c->slot == c->nslots)
+		c->slot = 0;
+}
+
+extern const struct opdef Ops[];
+extern const size_t NOps;
+extern volatile int Sink;
+
+int check_case(const struct lib *l, struct bcase *c, int *result,
+	char *why, size_t whylen);
+void fill_random(void *p, size_t len, uint64_t seed);
+
+/* pmembench.c: options, the cases, output helpers, buffers and files */
+struct options {
+	const char *ref;
+	const char *ours;
+	const char *filter;
+	const char *sizes;
+	const char *out;
+	const char *dir;
+	struct envlist env_both, env_ref, env_ours;
+	double total_s;		/* target run time */
+	double trial_ns;	/* work per trial */
+	unsigned min_pairs, max_pairs;
+	unsigned lim_trials;
+	size_t cold_min;	/* from here on buffers rotate past the LLC */
+	int quick;
+	int no_limits;
+};
+
+struct size_spec {
+	size_t size;
+	unsigned mis;		/* destination misalignment */
+};
+
+struct tcase {
+	const struct opdef *op;
+	size_t si;		/* index into Sizes */
+};
+
+extern struct options Opt;
+extern struct lib Side[2];	/* [0] reference, [1] ours */
+extern struct cpu Cpu;
+extern struct size_spec Sizes[MAX_SIZES];
+extern size_t NSizes;
+extern struct tcase Cases[MAX_CASES];
+extern size_t NCases;
+/* what runs now, for the crash report */
+extern const char *volatile Where_side;
+extern const char *volatile Where;
+
+void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *fmt_size(size_t s, char *buf, size_t len);
+const char *fmt_time(double ns, char *buf, size_t len);
+const char *mis_name(unsigned mis);
+int filter_match(const char *name);
+size_t cold_footprint(void);
+void geometry(size_t size, size_t *stride, unsigned *nslots);
+char *map_path(size_t size);
+void set_maps(int side, int want);
+
+/* sched.c: trials and the schedule */
+struct result {
+	double ns[2];		/* median per operation: [0] ref, [1] ours */
+	double ratio;		/* median of per-pair ref_time / our_time */
+	double spread;		/* half the interquartile range of the ratios */
+	unsigned pairs;
+	double lim_ns;		/* median of the limit kernel, NAN if none */
+};
+
+static inline double
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+extern unsigned long Trials, Retried, Preempted;
+double trial(const struct lib *l, struct bcase *c, unsigned k);
+unsigned calibrate(const struct lib *l, struct bcase *c);
+double quantile(double *v, size_t n, double q);
+struct summary;
+void run_all(char *src, char *dst, struct summary *sum, double deadline);
+
+/* limits.c: hardware limits */
+void measure_limits(char *src, char *dst);
+void print_limits(void);
+loop_func best_limit(size_t si, enum limit_kind kind);
+
+/* report.c: the markdown report */
+struct summary {
+	double logsum;
+	unsigned nsum;
+	double ratios[MAX_CASES];
+	unsigned nratio;
+	double worst, best;
+	char worst_name[96], best_name[96];
+	unsigned failures;
+};
+
+double loadavg(void);
+void print_cmdline(int argc, char **argv);
+void print_machine(void);
+void print_libs(int aa);
+void print_table_head(void);
+void print_row(const struct tcase *t, const struct result *r);
+void note_result(struct summary *s, const struct tcase *t,
+	const struct result *r);
+void print_summary(struct summary *s, int aa, double t_start, double load0);
+
+#endif

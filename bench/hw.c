@@ -1,0 +1,387 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * CPU description and the library-free kernels that measure what the
+ * hardware can do: streaming stores, copy loops, cache-line write-back.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench.h"
+
+enum flush_kind hw_flush_kind = FLUSH_CLFLUSH;
+
+static void
+cpu_model(struct cpu *c)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[512];
+
+	snprintf(c->model, sizeof(c->model), "unknown");
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *colon = strchr(line, ':');
+
+		if (strncmp(line, "model name", 10) != 0 || colon == NULL)
+			continue;
+		snprintf(c->model, sizeof(c->model), "%s", colon + 2);
+		c->model[strcspn(c->model, "\n")] = '\0';
+		break;
+	}
+	fclose(f);
+}
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <immintrin.h>
+
+static uint64_t
+xgetbv0(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+/*
+ * The CPUID bit alone is not enough for vector registers: the OS must also
+ * save their state (XCR0), or the first wide instruction faults.
+ */
+void
+cpu_detect(struct cpu *c)
+{
+	unsigned a, b, cx, d;
+	int osxsave, ymm_os = 0, zmm_os = 0;
+
+	memset(c, 0, sizeof(*c));
+	cpu_model(c);
+	c->x86 = 1;
+	if (!__get_cpuid(1, &a, &b, &cx, &d))
+		return;
+	osxsave = (cx >> 27) & 1;
+	if (osxsave) {
+		uint64_t xcr0 = xgetbv0();
+
+		ymm_os = (xcr0 & 0x6) == 0x6;
+		zmm_os = (xcr0 & 0xe6) == 0xe6;
+	}
+	if (!__get_cpuid_count(7, 0, &a, &b, &cx, &d))
+		return;
+	c->avx2 = ymm_os && ((b >> 5) & 1);
+	c->avx512f = zmm_os && ((b >> 16) & 1);
+	c->erms = (b >> 9) & 1;
+	c->clflushopt = (b >> 23) & 1;
+	c->clwb = (b >> 24) & 1;
+	c->fsrm = (d >> 4) & 1;
+	c->movdir64b = (cx >> 28) & 1;
+	if (c->clwb)
+		hw_flush_kind = FLUSH_CLWB;
+	else if (c->clflushopt)
+		hw_flush_kind = FLUSH_CLFLUSHOPT;
+}
+
+#else
+/* Elsewhere the benchmark still compares the libraries, with no limits. */
+void
+cpu_detect(struct cpu *c)
+{
+	memset(c, 0, sizeof(*c));
+	cpu_model(c);
+}
+#endif
+
+const char *
+hw_flush_name(void)
+{
+	static const char *const names[] = {
+		[FLUSH_CLWB] = "clwb",
+		[FLUSH_CLFLUSHOPT] = "clflushopt",
+		[FLUSH_CLFLUSH] = "clflush",
+	};
+	return names[hw_flush_kind];
+}
+
+/* Prefers sysfs: some hypervisors make sysconf() report a made-up L3. */
+size_t
+llc_size(void)
+{
+	size_t best = 0;
+	char path[128], buf[64];
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		FILE *f;
+		unsigned long v;
+		char unit = 0;
+
+		snprintf(path, sizeof(path),
+			"/sys/devices/system/cpu/cpu0/cache/index%d/size", i);
+		f = fopen(path, "r");
+		if (f == NULL)
+			break;
+		if (fgets(buf, sizeof(buf), f) != NULL &&
+				sscanf(buf, "%lu%c", &v, &unit) >= 1) {
+			if (unit == 'K')
+				v <<= 10;
+			else if (unit == 'M')
+				v <<= 20;
+			if (v > best)
+				best = v;
+		}
+		fclose(f);
+	}
+	if (best == 0) {
+		long v = sysconf(_SC_LEVEL3_CACHE_SIZE);
+
+		best = v > 0 ? (size_t)v : 32u << 20;
+	}
+	return best;
+}
+
+/* One store per cache line (and the last byte) makes every line dirty. */
+void
+hw_dirty(char *p, size_t len, unsigned v)
+{
+	volatile char *q = p;
+	size_t off;
+
+	for (off = 0; off < len; off += CACHELINE)
+		q[off] = (char)v;
+	if (len)
+		q[len - 1] = (char)v;
+}
+
+#if defined(__x86_64__)
+void
+hw_flush_range(const void *p, size_t len)
+{
+	uintptr_t a = (uintptr_t)p & ~(uintptr_t)(CACHELINE - 1);
+	uintptr_t end = (uintptr_t)p + len;
+
+	switch (hw_flush_kind) {
+	case FLUSH_CLWB:
+		for (; a < end; a += CACHELINE)
+			__asm__ volatile("clwb %0" : "+m"(*(volatile char *)a));
+		break;
+	case FLUSH_CLFLUSHOPT:
+		for (; a < end; a += CACHELINE)
+			__asm__ volatile("clflushopt %0"
+				: "+m"(*(volatile char *)a));
+		break;
+	case FLUSH_CLFLUSH:
+		for (; a < end; a += CACHELINE)
+			__asm__ volatile("clflush %0"
+				: "+m"(*(volatile char *)a));
+		break;
+	}
+}
+
+void
+hw_sfence(void)
+{
+	__asm__ volatile("sfence" ::: "memory");
+}
+
+/* Bytes the vector loops leave over go out as ordinary stores plus a flush. */
+static void
+tail_set(char *d, int c, size_t len)
+{
+	if (len == 0)
+		return;
+	memset(d, c, len);
+	hw_flush_range(d, len);
+}
+
+static void
+tail_copy(char *d, const char *s, size_t len)
+{
+	if (len == 0)
+		return;
+	memcpy(d, s, len);
+	hw_flush_range(d, len);
+}
+
+__attribute__((target("avx2"))) void
+hw_ntstore_avx2(void *dst, int c, size_t len)
+{
+	char *d = dst;
+	__m256i v = _mm256_set1_epi8((char)c);
+	size_t head = (32 - ((uintptr_t)d & 31)) & 31;
+
+	if (head > len)
+		head = len;
+	tail_set(d, c, head);
+	d += head;
+	len -= head;
+	for (; len >= 128; len -= 128, d += 128) {
+		_mm256_stream_si256((__m256i *)d, v);
+		_mm256_stream_si256((__m256i *)(d + 32), v);
+		_mm256_stream_si256((__m256i *)(d + 64), v);
+		_mm256_stream_si256((__m256i *)(d + 96), v);
+	}
+	for (; len >= 32; len -= 32, d += 32)
+		_mm256_stream_si256((__m256i *)d, v);
+	for (; len >= 8; len -= 8, d += 8)
+		_mm_stream_si64((long long *)d,
+			(long long)(0x0101010101010101ULL * (uint8_t)c));
+	tail_set(d, c, len);
+	_mm_sfence();
+}
+
+__attribute__((target("avx512f"))) void
+hw_ntstore_avx512(void *dst, int c, size_t len)
+{
+	char *d = dst;
+	__m512i v = _mm512_set1_epi32((int)(0x01010101U * (uint8_t)c));
+	size_t head = (64 - ((uintptr_t)d & 63)) & 63;
+
+	if (head > len)
+		head = len;
+	tail_set(d, c, head);
+	d += head;
+	len -= head;
+	for (; len >= 256; len -= 256, d += 256) {
+		_mm512_stream_si512((__m512i *)d, v);
+		_mm512_stream_si512((__m512i *)(d + 64), v);
+		_mm512_stream_si512((__m512i *)(d + 128), v);
+		_mm512_stream_si512((__m512i *)(d + 192), v);
+	}
+	for (; len >= 64; len -= 64, d += 64)
+		_mm512_stream_si512((__m512i *)d, v);
+	for (; len >= 8; len -= 8, d += 8)
+		_mm_stream_si64((long long *)d,
+			(long long)(0x0101010101010101ULL * (uint8_t)c));
+	tail_set(d, c, len);
+	_mm_sfence();
+}
+
+void
+hw_stosb_flush(void *dst, int c, size_t len)
+{
+	void *d = dst;
+	size_t n = len;
+
+	__asm__ volatile("rep stosb"
+		: "+D"(d), "+c"(n) : "a"(c) : "memory");
+	hw_flush_range(dst, len);
+	hw_sfence();
+}
+
+void
+hw_movsb(void *dst, const void *src, size_t len)
+{
+	__asm__ volatile("rep movsb"
+		: "+D"(dst), "+S"(src), "+c"(len) : : "memory");
+}
+
+void
+hw_movsb_flush(void *dst, const void *src, size_t len)
+{
+	hw_movsb(dst, src, len);
+	hw_flush_range(dst, len);
+	hw_sfence();
+}
+
+__attribute__((target("avx2"))) void
+hw_ntcopy_avx2(void *dst, const void *src, size_t len)
+{
+	char *d = dst;
+	const char *s = src;
+	size_t head = (32 - ((uintptr_t)d & 31)) & 31;
+
+	if (head > len)
+		head = len;
+	tail_copy(d, s, head);
+	d += head;
+	s += head;
+	len -= head;
+	for (; len >= 128; len -= 128, d += 128, s += 128) {
+		__m256i a = _mm256_loadu_si256((const __m256i *)s);
+		__m256i b = _mm256_loadu_si256((const __m256i *)(s + 32));
+		__m256i c = _mm256_loadu_si256((const __m256i *)(s + 64));
+		__m256i e = _mm256_loadu_si256((const __m256i *)(s + 96));
+
+		_mm256_stream_si256((__m256i *)d, a);
+		_mm256_stream_si256((__m256i *)(d + 32), b);
+		_mm256_stream_si256((__m256i *)(d + 64), c);
+		_mm256_stream_si256((__m256i *)(d + 96), e);
+	}
+	for (; len >= 32; len -= 32, d += 32, s += 32)
+		_mm256_stream_si256((__m256i *)d,
+			_mm256_loadu_si256((const __m256i *)s));
+	for (; len >= 8; len -= 8, d += 8, s += 8) {
+		long long v;
+
+		memcpy(&v, s, sizeof(v));
+		_mm_stream_si64((long long *)d, v);
+	}
+	tail_copy(d, s, len);
+	_mm_sfence();
+}
+
+__attribute__((target("avx512f"))) void
+hw_ntcopy_avx512(void *dst, const void *src, size_t len)
+{
+	char *d = dst;
+	const char *s = src;
+	size_t head = (64 - ((uintptr_t)d & 63)) & 63;
+
+	if (head > len)
+		head = len;
+	tail_copy(d, s, head);
+	d += head;
+	s += head;
+	len -= head;
+	for (; len >= 256; len -= 256, d += 256, s += 256) {
+		__m512i a = _mm512_loadu_si512(s);
+		__m512i b = _mm512_loadu_si512(s + 64);
+		__m512i c = _mm512_loadu_si512(s + 128);
+		__m512i e = _mm512_loadu_si512(s + 192);
+
+		_mm512_stream_si512((__m512i *)d, a);
+		_mm512_stream_si512((__m512i *)(d + 64), b);
+		_mm512_stream_si512((__m512i *)(d + 128), c);
+		_mm512_stream_si512((__m512i *)(d + 192), e);
+	}
+	for (; len >= 64; len -= 64, d += 64, s += 64)
+		_mm512_stream_si512((__m512i *)d, _mm512_loadu_si512(s));
+	for (; len >= 8; len -= 8, d += 8, s += 8) {
+		long long v;
+
+		memcpy(&v, s, sizeof(v));
+		_mm_stream_si64((long long *)d, v);
+	}
+	tail_copy(d, s, len);
+	_mm_sfence();
+}
+
+/* Caller guarantees a 64-byte aligned destination and whole lines. */
+__attribute__((target("movdir64b"))) void
+hw_movdir64b(void *dst, const void *src, size_t len)
+{
+	char *d = dst;
+	const char *s = src;
+
+	for (; len >= 64; len -= 64, d += 64, s += 64)
+		_movdir64b(d, s);
+	_mm_sfence();
+}
+#else
+/* never called: lim_available() reports none of them */
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#define NO_KERNEL(proto) proto { abort(); }
+NO_KERNEL(void hw_flush_range(const void *p, size_t len))
+NO_KERNEL(void hw_sfence(void))
+NO_KERNEL(void hw_ntstore_avx2(void *dst, int c, size_t len))
+NO_KERNEL(void hw_ntstore_avx512(void *dst, int c, size_t len))
+NO_KERNEL(void hw_stosb_flush(void *dst, int c, size_t len))
+NO_KERNEL(void hw_movsb(void *dst, const void *src, size_t len))
+NO_KERNEL(void hw_movsb_flush(void *dst, const void *src, size_t len))
+NO_KERNEL(void hw_ntcopy_avx2(void *dst, const void *src, size_t len))
+NO_KERNEL(void hw_ntcopy_avx512(void *dst, const void *src, size_t len))
+NO_KERNEL(void hw_movdir64b(void *dst, const void *src, size_t len))
+#endif

@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The markdown report: command line, machine, libraries, the results
+ * table and the summary lines.
+ */
+#define _GNU_SOURCE
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "bench.h"
+
+void
+print_cmdline(int argc, char **argv)
+{
+	int i;
+
+	out("Command: `");
+	for (i = 0; i < argc; i++)
+		out(strpbrk(argv[i], " \t'\"$") ? "%s'%s'" : "%s%s",
+			i ? " " : "", argv[i]);
+	out("`\n\n");
+}
+
+static void
+print_env(const char *side, const struct envlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		out("%s`%s`", i ? ", " : side, l->v[i]);
+	if (l->n)
+		out("\n");
+}
+
+double
+loadavg(void)
+{
+	double v = -1;
+	FILE *f = fopen("/proc/loadavg", "r");
+
+	if (f != NULL) {
+		if (fscanf(f, "%lf", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+void
+print_machine(void)
+{
+	struct utsname u;
+	char thp[128] = "?";
+	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+
+	if (f != NULL) {
+		if (fgets(thp, sizeof(thp), f) == NULL)
+			snprintf(thp, sizeof(thp), "?");
+		thp[strcspn(thp, "\n")] = '\0';
+		fclose(f);
+	}
+	uname(&u);
+	out("Machine: %s, %ld online CPUs, LLC %zu MiB, Linux %s\n\n",
+		Cpu.model, sysconf(_SC_NPROCESSORS_ONLN), llc_size() / MIB,
+		u.release);
+	out("CPU flags: avx2 %s, avx512f %s, clwb %s, clflushopt %s, "
+		"movdir64b %s, erms %s, fsrm %s (hardware kernels flush "
+		"with %s)\n\n",
+		Cpu.avx2 ? "yes" : "no", Cpu.avx512f ? "yes" : "no",
+		Cpu.clwb ? "yes" : "no", Cpu.clflushopt ? "yes" : "no",
+		Cpu.movdir64b ? "yes" : "no", Cpu.erms ? "yes" : "no",
+		Cpu.fsrm ? "yes" : "no", hw_flush_name());
+	out("Transparent huge pages: %s\n\n", thp);
+}
+
+void
+print_libs(int aa)
+{
+	char r0[PATH_MAX], r1[PATH_MAX];
+
+	out("Reference: `%s`%s%s\n\n", Side[0].path,
+		realpath(Side[0].path, r0) ? " -> " : "",
+		realpath(Side[0].path, r0) ? r0 : "");
+	out("Ours: `%s`%s%s\n\n", Side[1].path,
+		realpath(Side[1].path, r1) ? " -> " : "",
+		realpath(Side[1].path, r1) ? r1 : "");
+	print_env("Environment, both sides: ", &Opt.env_both);
+	print_env("Environment, reference only: ", &Opt.env_ref);
+	print_env("Environment, ours only: ", &Opt.env_ours);
+	if (aa)
+		out("**A/A run: the same library on both sides; every ratio "
+			"below measures noise only.**\n\n");
+}
+
+void
+print_row(const struct tcase *t, const struct result *r)
+{
+	const struct size_spec *sp = &Sizes[t->si];
+	double lim = r->lim_ns;
+	char sz[32], a[32], b[32];
+	int i;
+
+	out("| %s | %s | %s | %s | %s |", t->op->name,
+		fmt_size(sp->size, sz, sizeof(sz)), mis_name(sp->mis),
+		fmt_time(r->ns[0], a, sizeof(a)),
+		fmt_time(r->ns[1], b, sizeof(b)));
+	for (i = 0; i < 2; i++) {
+		if (t->op->lim == LIM_NONE)
+			out(" - |");
+		else
+			out(" %.2f |", (double)sp->size / r->ns[i]);
+	}
+	for (i = 0; i < 2; i++) {
+		if (isnan(lim))
+			out(" - |");
+		else
+			out(" %.0f%% |", 100 * lim / r->ns[i]);
+	}
+	out(" **%.2f** | %.2f | %u |\n", r->ratio, r->spread, r->pairs);
+}
+
+void
+note_result(struct summary *s, const struct tcase *t, const struct result *r)
+{
+	char sz[32];
+
+	if (t->op->summary) {
+		s->logsum += log(r->ratio);
+		s->nsum++;
+	}
+	s->ratios[s->nratio++] = r->ratio;
+	fmt_size(Sizes[t->si].size, sz, sizeof(sz));
+	if (s->nratio == 1 || r->ratio < s->worst) {
+		s->worst = r->ratio;
+		snprintf(s->worst_name, sizeof(s->worst_name), "%s %s%s%s",
+			t->op->name, sz, Sizes[t->si].mis ? " dst" : "",
+			Sizes[t->si].mis ? mis_name(Sizes[t->si].mis) : "");
+	}
+	if (s->nratio == 1 || r->ratio > s->best) {
+		s->best = r->ratio;
+		snprintf(s->best_name, sizeof(s->best_name), "%s %s%s%s",
+			t->op->name, sz, Sizes[t->si].mis ? " dst" : "",
+			Sizes[t->si].mis ? mis_name(Sizes[t->si].mis) : "");
+	}
+}
+
+void
+print_table_head(void)
+{
+	size_t o;
+
+	out("\n### Reference vs ours\n\n");
+	out("Per operation and size: median time per operation and GB/s "
+		"(bytes of the operation per ns) for each side. "
+		"**ref/ours** is the median over adjacent trial pairs of "
+		"reference time / our time (> 1: ours faster), +- half the "
+		"interquartile range of those ratios. %% of limit: the "
+		"fastest persistent kernel of the same kind for that size in "
+		"the table above (copy: load+store kernels, memset: stores, "
+		"persist and flush: dirty+flush+sfence) is timed again "
+		"between the library trials, and its median time is divided "
+		"by the library's; dst+1 cases are held against the aligned "
+		"kernel, and memmove cases, which stay inside one buffer, "
+		"against a copy between two. Sizes >= %zu KiB rotate through "
+		"%zu MiB per buffer so they reach memory; smaller ones reuse "
+		"a cache-hot buffer. One trial is about %.0f us of work (at "
+		"least one operation); a short trial the scheduler preempted "
+		"is run again (up to 3 times).\n\n",
+		Opt.cold_min >> 10, cold_footprint() / MIB,
+		Opt.trial_ns / 1e3);
+	for (o = 0; o < NOps; o++)
+		if (filter_match(Ops[o].name))
+			out("- `%s`: %s\n", Ops[o].name, Ops[o].what);
+	out("\n| operation | size | dst align | ref time/op | ours time/op "
+		"| ref GB/s | ours GB/s | ref %% of limit | ours %% of limit "
+		"| ref/ours | +- | pairs |\n");
+	out("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+}
+
+void
+print_summary(struct summary *s, int aa, double t_start, double load0)
+{
+	out("\n");
+	if (s->nsum)
+		out("**Summary: geometric mean of ref/ours over %u "
+			"copy/set/persist cases: %.3f** (> 1: ours faster). ",
+			s->nsum, exp(s->logsum / s->nsum));
+	if (s->nratio)
+		out("Slowest case for ours: %s (%.2f); fastest: %s "
+			"(%.2f).\n", s->worst_name, s->worst, s->best_name,
+			s->best);
+	if (aa && s->nratio) {
+		double dev[MAX_CASES];
+		unsigned i;
+
+		for (i = 0; i < s->nratio; i++)
+			dev[i] = fabs(s->ratios[i] - 1) * 100;
+		out("\nA/A noise over %u cases: median |ratio - 1| = %.1f%%, "
+			"90th percentile %.1f%%, max %.1f%%.\n", s->nratio,
+			quantile(dev, s->nratio, 0.5),
+			quantile(dev, s->nratio, 0.9),
+			quantile(dev, s->nratio, 1.0));
+	}
+	out("\nRun time %.0f s; load average %.2f at start, %.2f at end "
+		"(other processes share the CPUs: figures are noisy). "
+		"%lu trials, %lu reruns because the scheduler preempted the "
+		"trial, %lu preempted trials kept (long, or preempted 4 "
+		"times).\n",
+		(now_ns() - t_start) / 1e9, load0, loadavg(), Trials, Retried,
+		Preempted);
+	if (s->failures)
+		out("\n**%u correctness check(s) FAILED** (see the rows "
+			"above).\n", s->failures);
+}
+

@@ -1,0 +1,61 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Shows that pmembench's correctness checks can fail: runs it against
+# libraries broken on purpose (broken.c) and expects a non-zero exit each time.
+# Usage: bench/selftest.sh [BUILD_DIR]
+
+topdir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=$(cd "${1:-${PMEM_BUILD:-$topdir/build}}" && pwd) || exit 2
+out=$build/bench/selftest
+ref=/usr/lib/$(cc -print-multiarch)/libpmem.so.1
+[ -e "$ref" ] || ref=$(ldconfig -p | awk '/libpmem\.so\.1 /{print $NF; exit}')
+if [ ! -e "$ref" ]; then
+	echo "SKIP: no reference libpmem.so.1 installed"
+	exit 77
+fi
+make -s -C "$topdir/bench" BUILD="$build" all || exit 2
+mkdir -p "$out"
+
+# bug number, operation filter, what must be reported
+cases=(
+	"1 memcpy_persist FAIL (ours)"
+	"2 memset_persist FAIL (ours)"
+	"3 memmove_persist_up FAIL (ours)"
+	"4 is_pmem/1map FAIL (ours)"
+	"5 memcpy_nt FAIL (ours)"
+	"6 map_file FAIL (ours)"
+	"7 persist FAIL: signal 11"
+)
+bad=0
+for c in "${cases[@]}"; do
+	read -r bug filter want <<<"$c"
+	lib=$out/libbroken$bug.so
+	cc -shared -fPIC -O2 -DBUG="$bug" -I"$topdir/include" \
+		-Wl,-soname,"libbroken$bug.so" -o "$lib" \
+		"$topdir/bench/broken.c" \
+		-Wl,--no-as-needed \
+		"$(readlink -f "$ref")" -ldl || exit 2
+	log=$out/bug$bug.log
+	"$build/bench/pmembench" --ours "$lib" --ref "$ref" --no-limits \
+		--filter "$filter" --sizes 64,4K+1 --time 1 --pairs 2,2 \
+		>"$log" 2>&1
+	rc=$?
+	if [ $rc -ne 0 ] && grep -qF "$want" "$log"; then
+		echo "PASS: bug $bug ($filter) caught, exit $rc:" \
+			"$(grep -m1 -F "$want" "$log")"
+	else
+		echo "FAIL: bug $bug ($filter) not caught (exit $rc), see $log"
+		bad=1
+	fi
+done
+# the unbroken reference on both sides must pass the same checks
+"$build/bench/pmembench" --ours "$ref" --ref "$ref" --no-limits \
+	--sizes 64,4K+1 --time 2 --pairs 2,2 >"$out/aa.log" 2>&1
+rc=$?
+if [ $rc -eq 0 ]; then
+	echo "PASS: reference against itself passes every check"
+else
+	echo "FAIL: reference against itself exits $rc, see $out/aa.log"
+	bad=1
+fi
+exit $bad
