@@ -99,7 +99,11 @@ $(PC): libpmem.pc.in Makefile
 demo: $(REL_LIB)
 	$(Q)$(CC) -Iinclude -o $(BUILD)/demo tests/demo.c \
 		-L$(BUILD)/nondebug -lpmem
+ifeq ($(ARCH),$(HOST_ARCH))
 	$(Q)LD_LIBRARY_PATH=$(BUILD)/nondebug $(BUILD)/demo
+else
+	@echo "  cross build: not running $(BUILD)/demo"
+endif
 
 # flags live here: objects follow its changes
 $(REL_OBJS) $(DBG_OBJS): Makefile src/$(ARCH)/sources.mk

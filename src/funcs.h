@@ -20,6 +20,17 @@ typedef void (*fence_func)(void);
 typedef void (*memmove_func)(char *dst, const char *src, size_t len);
 typedef void (*memset_func)(char *dst, int c, size_t len);
 
+/* a kernel and its name, as the architectures' kernel tables list them */
+struct memmove_kernel {
+	memmove_func fn;
+	const char *name;
+};
+
+struct memset_kernel {
+	memset_func fn;
+	const char *name;
+};
+
 /* how a copy reaches memory: the flags and the size pick one */
 enum mem_kind {
 	MEM_MOV,		/* ordinary stores, each line flushed */

@@ -9,16 +9,6 @@
 #include "flush.h"
 #include "funcs.h"
 
-struct memmove_kernel {
-	memmove_func fn;
-	const char *name;
-};
-
-struct memset_kernel {
-	memset_func fn;
-	const char *name;
-};
-
 struct arm_kernels {
 	const char *isa;
 	/* ordinary stores (STP), each line cleaned after its last store */

@@ -9,16 +9,6 @@
 #include "flush.h"
 #include "funcs.h"
 
-struct memmove_kernel {
-	memmove_func fn;
-	const char *name;
-};
-
-struct memset_kernel {
-	memset_func fn;
-	const char *name;
-};
-
 enum wc_barrier { WC_NONE, WC_BARRIER, WC_KINDS };
 
 struct x86_kernels {
