@@ -125,7 +125,9 @@ plat_devdax_align(const char *path)
 {
 	unsigned long long align;
 
-	if (devdax_attr(path, "device/align", &align) != 0)
+	/* kernels since 5.x put align beside size; older ones under device/ */
+	if (devdax_attr(path, "align", &align) != 0 &&
+			devdax_attr(path, "device/align", &align) != 0)
 		return -1;
 	if (align == 0 || (align & (align - 1)) != 0) {
 		ERR("alignment (%llu) has to be a power of two", align);
@@ -147,7 +149,7 @@ plat_devdax_region(const char *path, unsigned *region_id)
 		ERR("!stat \"%s\"", path);
 		return -1;
 	}
-	char_dev_path(spath, sizeof(spath), st.st_rdev, "device");
+	char_dev_path(spath, sizeof(spath), st.st_rdev, "");
 	if (realpath(spath, rpath) == NULL) {
 		ERR("!realpath \"%s\"", spath);
 		return -1;

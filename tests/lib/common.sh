@@ -54,9 +54,11 @@ need_pkgs() {
 	fi
 	echo "installing: ${missing[*]}"
 	if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+	    -o DPkg::Lock::Timeout=300 \
 	    --no-install-recommends "${missing[@]}" >/tmp/pmem-apt.log 2>&1; then
-		apt-get update -q >/dev/null 2>&1
+		apt-get update -q -o DPkg::Lock::Timeout=300 >/dev/null 2>&1
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+	    -o DPkg::Lock::Timeout=300 \
 		    --no-install-recommends "${missing[@]}" >/tmp/pmem-apt.log 2>&1 ||
 			{ echo "apt-get failed, see /tmp/pmem-apt.log"; return 1; }
 	fi

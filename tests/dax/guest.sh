@@ -1,0 +1,259 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Runs inside the guest (chrooted into the host's root): turns the emulated
+# NVDIMMs into fs-dax and devdax namespaces, then runs every check once per
+# library. Writes "<who> CHECK|VALUE|INFO ..." lines to $JOB/results.
+set -u
+JOB=/mnt/daxjob
+. "$JOB/env"
+RES=$JOB/results
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+
+say() { echo "$*" >>"$RES"; }
+stamp() { say "env TIME $(cut -d' ' -f1 /proc/uptime) $*"; }
+echo "STARTED" >"$RES"
+stamp start
+
+# envcheck NAME OK DETAIL: a check about the guest itself, not a library.
+envcheck() {
+	if [ "$2" = 1 ]; then say "env CHECK $1 ok ${*:3}"
+	else say "env CHECK $1 bad ${*:3}"; fi
+}
+
+# region_of_size MIB: the region whose size is MIB MiB (sizes are unique
+# per boot because region numbers do not follow the DIMM order).
+region_of_size() {
+	local r
+	for r in /sys/bus/nd/devices/region*; do
+		[ "$(cat "$r/size")" = $(($1 << 20)) ] && basename "$r" &&
+			return 0
+	done
+	return 1
+}
+
+# json_field NAME: the first "NAME":"value" of ndctl's JSON on stdin.
+json_field() {
+	sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" | head -n 1
+}
+
+FSDAX=() DEVDAX=() NONDAX=(tmpfs:/run)
+setup_dimm() {
+	local kind=${1%%:*} mib=${1#*:} region ns out dev mnt
+	region=$(region_of_size "$mib") || {
+		envcheck "setup.$kind" 0 "no region of $mib MiB"
+		return
+	}
+	ns=namespace${region#region}.0
+	case $kind in
+	ext4 | xfs)
+		out=$(ndctl create-namespace -f -e "$ns" -m fsdax 2>&1)
+		dev=$(echo "$out" | json_field blockdev)
+		mnt=/mnt/$kind
+		mkdir -p "$mnt"
+		if [ "$kind" = ext4 ]; then
+			mkfs.ext4 -q -F -b 4096 -E nodiscard "/dev/$dev" \
+				>/dev/null 2>&1
+		else
+			mkfs.xfs -q -f -K -m reflink=0 "/dev/$dev" \
+				>/dev/null 2>&1
+		fi
+		if [ -n "$dev" ] && mount -o "$DAXT_MOUNT_OPTS" "/dev/$dev" \
+		    "$mnt"; then
+			envcheck "setup.$kind" 1 "/dev/$dev on $mnt" \
+				"($region):" \
+				"$(grep " $mnt " /proc/mounts | cut -d' ' -f4)"
+			FSDAX+=("$kind:$mnt:$region")
+			[ "$DAXT_MOUNT_OPTS" != dax=inode ] ||
+				dax_inode "$kind" "$mnt"
+		else
+			envcheck "setup.$kind" 0 "$(echo "$out" | tail -n 3)"
+		fi
+		;;
+	devdax2m | devdax4k)
+		local a=2M
+		[ "$kind" = devdax4k ] && a=4K
+		out=$(ndctl create-namespace -f -e "$ns" -m devdax -a $a 2>&1)
+		dev=$(echo "$out" | json_field chardev)
+		if [ -n "$dev" ] && [ -c "/dev/$dev" ]; then
+			envcheck "setup.$kind" 1 "/dev/$dev align $a ($region)"
+			DEVDAX+=("$kind:/dev/$dev:$region")
+		else
+			envcheck "setup.$kind" 0 "$(echo "$out" | tail -n 3)"
+		fi
+		;;
+	esac
+}
+
+# dax_inode KIND MNT: with per-file DAX, new files under MNT are DAX while
+# those under MNT/plain are not: a non-DAX file on a DAX-capable device.
+dax_inode() {
+	mkdir -p "$2/plain"
+	if chattr +x "$2" && chattr -x "$2/plain"; then
+		NONDAX+=("$1-plain:$2/plain")
+	else
+		envcheck "setup.$1.dax_inode" 0 "chattr failed"
+	fi
+}
+
+# Stand-ins for every region's deep_flush, so that writes can be seen.
+setup_deep_flush() {
+	local r name
+	mkdir -p /run/df
+	for r in /sys/bus/nd/devices/region*; do
+		name=$(basename "$r")
+		printf '1\n' >"/run/df/$name"
+		[ "$DAXT_DF_BIND" = 1 ] || continue
+		mount --bind "/run/df/$name" "$r/deep_flush" ||
+			envcheck "deep_flush_bind.$name" 0 "bind mount failed"
+	done
+}
+
+check_persistence_domain() {
+	local r v got=
+	for r in /sys/bus/nd/devices/region*; do
+		v=absent
+		[ -f "$r/persistence_domain" ] &&
+			v=$(cat "$r/persistence_domain")
+		got="$got $(basename "$r")=$v"
+	done
+	local bad=0
+	for v in $got; do
+		[ "${v#*=}" = "$DAXT_PDOMAIN" ] || bad=1
+	done
+	envcheck persistence_domain $((! bad)) "$got (want $DAXT_PDOMAIN)"
+}
+
+# run_lib WHO DIR: the test program with DIR's libpmem.so.1.
+run_lib() {
+	local who=$1 dir=$2 args=(-d /run/df -a "$DAXT_AUTOFLUSH" -m) x
+	for x in "${FSDAX[@]}"; do args+=(-f "$x"); done
+	for x in "${DEVDAX[@]}"; do args+=(-x "$x"); done
+	for x in "${NONDAX[@]}"; do args+=(-n "$x"); done
+	mkdir -p /run/out
+	env $DAXT_LIB_ENV LD_LIBRARY_PATH="$dir" timeout 120 "$DAXT_PROG" \
+		"${args[@]}" >"/run/out/$who" 2>&1
+	echo "rc $?" >>"/run/out/$who"
+	sed "s|^|$who |" "/run/out/$who" >>"$RES"
+	local lib
+	lib=$(sed -n 's/^INFO lib //p' "/run/out/$who")
+	[ "$(readlink -f "$lib")" = "$(readlink -f "$dir/libpmem.so.1")" ]
+	say "$who CHECK loaded_library $([ $? = 0 ] && echo ok || echo bad)" \
+		"$lib (want $dir/libpmem.so.1)"
+}
+
+# pool_check WHO DIR NAME TYPE TARGET: pmempool create + check with DIR's
+# libpmem underneath libpmemobj/blk/log.
+pool_check() {
+	local who=$1 dir=$2 name=$3 type=$4 target=$5 out rc extra=()
+	case $type in
+	blk) extra=(512) ;;
+	esac
+	if [ -c "$target" ]; then
+		# pmempool check reads BTT areas that create leaves unwritten
+		"$DAXT_PROG" -z "$target" >/dev/null
+	else
+		extra+=(--size=$([ "$type" = blk ] && echo 32M || echo 16M))
+		rm -f "$target"
+	fi
+	out=$(env $DAXT_LIB_ENV LD_LIBRARY_PATH="$dir" timeout 60 \
+		pmempool create "$type" "${extra[@]}" "$target" 2>&1)
+	say "$who CHECK pool.$name.$type.create $([ $? = 0 ] && echo ok ||
+		echo bad) ${out//$'\n'/ }"
+	out=$(env $DAXT_LIB_ENV LD_LIBRARY_PATH="$dir" timeout 60 \
+		pmempool check -v "$target" 2>&1)
+	rc=$?
+	[ $rc = 0 ] && [ "${out##*: }" = consistent ]
+	say "$who CHECK pool.$name.$type.check $([ $? = 0 ] && echo ok ||
+		echo bad) rc $rc: ${out//$'\n'/ }"
+	if [ -c "$target" ]; then
+		LD_LIBRARY_PATH=$dir timeout 60 pmempool rm "$target" \
+			>/dev/null 2>&1
+	else
+		rm -f "$target"
+	fi
+}
+
+# run_pools WHO DIR: the runs listed in DAXT_POOLS (kind:type,type...).
+run_pools() {
+	local who=$1 dir=$2 p x kind path t
+	for p in $DAXT_POOLS; do
+		for x in "${FSDAX[@]}" "${DEVDAX[@]}"; do
+			[ "${x%%:*}" = "${p%%:*}" ] || continue
+			kind=${x%%:*}
+			path=${x#*:}
+			path=${path%:*}
+			[ -c "$path" ] || path=$path/pool
+			t=${p#*:}
+			for t in ${t//,/ }; do
+				pool_check "$who" "$dir" "$kind" "$t" "$path"
+			done
+		done
+	done
+}
+
+# The flush decision in a debug log: the instruction named first in a line
+# that reports the choice (the reference says "using clwb", ours "flush:
+# clwb (deep flush: ...)"), then "noflush" when the library said that it
+# does not flush CPU caches (eADR, or PMEM_NO_FLUSH=1).
+log_decision() {
+	local kind
+	local re='(using|flush:) +(clwb|clflushopt|clflush|none|empty)\b'
+	kind=$(grep -ioE "$re" "$1" | head -n 1 | awk '{print tolower($NF)}')
+	echo -n "${kind:-unknown}"
+	grep -qiE 'not flushing' "$1" && echo -n " noflush"
+	echo
+}
+
+run_debug_log() {
+	local who=$1 dir=$2 log=/run/out/dbg.$1 got ok=0
+	[ ${#FSDAX[@]} -gt 0 ] || return
+	local fsdir=${FSDAX[0]#*:}
+	fsdir=${fsdir%:*}
+	rm -f "$log"
+	env $DAXT_LIB_ENV LD_LIBRARY_PATH="$dir" PMEM_LOG_LEVEL=3 \
+		PMEM_LOG_FILE="$log" timeout 60 "$DAXT_PROG" -l "$fsdir" \
+		>/dev/null 2>&1
+	got=$(log_decision "$log")
+	if [ "$DAXT_AUTOFLUSH" = 1 ]; then
+		# with eADR a library may log the instruction or that none runs
+		case $got in
+		"$DAXT_FLUSH noflush" | "none noflush" | "empty noflush")
+			ok=1
+			;;
+		esac
+	else
+		[ "$got" = "$DAXT_FLUSH" ] && ok=1
+	fi
+	say "$who CHECK debug_log.flush_path $([ $ok = 1 ] && echo ok ||
+		echo bad) log says '$got', want '$DAXT_FLUSH'$(
+		[ "$DAXT_AUTOFLUSH" = 1 ] && echo " + eADR noflush")"
+	[ $ok = 1 ] ||
+		grep -iE 'clwb|clflush|flushing|eadr' "$log" | head -n 20 |
+		sed "s|^|$who LOG |" >>"$RES"
+}
+
+for d in $DAXT_DIMMS; do
+	setup_dimm "$d"
+	stamp "setup $d"
+done
+setup_deep_flush
+stamp "setup done"
+check_persistence_domain
+say "env INFO cpu $(grep -m1 -owE 'clwb|clflushopt' /proc/cpuinfo |
+	sort -u | tr '\n' ' ')"
+
+for pair in $DAXT_LIBS; do
+	run_lib "${pair%%=*}" "${pair#*=}"
+	stamp "run_lib $pair"
+done
+if [ -n "$DAXT_POOLS" ]; then
+	for pair in $DAXT_LIBS; do
+		run_pools "${pair%%=*}" "${pair#*=}"
+		stamp "pools $pair"
+	done
+fi
+for pair in $DAXT_DBGLIBS; do
+	run_debug_log "${pair%%=*}" "${pair#*=}"
+	stamp "debug $pair"
+done
+say "END"

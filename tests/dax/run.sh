@@ -1,0 +1,326 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# DAX suite: boots QEMU (TCG) guests with emulated NVDIMMs and runs the same
+# checks against our libpmem and the reference on real fs-dax and devdax.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib/common.sh"
+. "$here/kit.sh"
+: "${PMEM_BUILD:=$PMEM_TOPDIR/build}"
+OUT=$PMEM_BUILD/dax
+REF_LIBDIR=${DAXT_REF_LIBDIR:-/usr/lib/x86_64-linux-gnu}
+REF_DBGDIR=${DAXT_REF_DBGDIR:-$REF_LIBDIR/pmdk_dbg}
+BOOT_TIMEOUT=${DAXT_BOOT_TIMEOUT:-300}
+# Knobs for breaking things on purpose, to see the checks fail:
+# DAXT_LIB_ENV="VAR=value ..." for every library run in the guests,
+# DAXT_MOUNT_OPTS (default dax) for the fs-dax mounts, DAXT_DF_BIND=0
+# leaves the real (read-only, "0") deep_flush files in place.
+# DAXT_ONLY="name ..." boots only those guests; DAXT_KEEP=1 keeps the
+# guests' job directories (console, results, logs).
+
+# The guests. Each sets: CPU (qemu -cpu), PERSIST (nvdimm-persistence),
+# PDOMAIN (what every region's persistence_domain must say), FLUSH (the
+# instruction the debug log must name), DIMMS (kind:MiB; sizes differ
+# within a guest because the guest finds each DIMM's region by its size;
+# xfs refuses filesystems under 300 MB), POOLS (kind:type,... for
+# pmempool; spread so that obj, blk and log each run once on fs-dax and
+# once on devdax, as every pool run costs seconds under TCG) and
+# optionally FSOPT, the fs-dax mount option (dax=inode adds a non-DAX
+# directory on the same filesystem).
+CONFIGS="base eadr clflush"
+conf_base() {
+	CPU=max PERSIST= PDOMAIN=absent FLUSH=clwb
+	DIMMS="ext4:128 xfs:400 devdax2m:64 devdax4k:48"
+	POOLS="ext4:obj xfs:blk devdax2m:blk"
+}
+conf_eadr() {
+	CPU=max PERSIST=cpu PDOMAIN=cpu_cache FLUSH=clwb
+	DIMMS="ext4:96 devdax2m:32"
+	POOLS="ext4:log devdax2m:obj"
+}
+conf_clflush() {
+	CPU=max,-clwb,-clflushopt PERSIST=mem-ctrl PDOMAIN=memory_controller
+	FLUSH=clflush FSOPT=dax=inode
+	DIMMS="ext4:112 devdax4k:48"
+	POOLS="ext4:blk devdax4k:log"
+}
+
+infra() { skip "infrastructure: $*"; }
+
+finish() {
+	if [ -n "${TMP:-}" ]; then
+		if [ -n "${DAXT_KEEP:-}" ]; then
+			echo "kept $TMP"
+		else
+			rm -rf "$TMP"
+		fi
+	fi
+	summary
+	exit
+}
+
+prerequisites() {
+	if [ "$(uname -m)" != x86_64 ]; then
+		skip "DAX guests need an x86_64 host (this is $(uname -m))"
+		finish
+	fi
+	if ! need_pkgs qemu-system-x86 ndctl daxctl e2fsprogs xfsprogs \
+	    xz-utils; then
+		skip "qemu-system-x86/ndctl/xfsprogs cannot be installed"
+		finish
+	fi
+	if ! qemu-system-x86_64 -accel help 2>/dev/null | grep -qx tcg; then
+		skip "qemu-system-x86_64 has no TCG accelerator"
+		finish
+	fi
+	POOLS_OK=1
+	if ! need_pkgs pmdk-tools >/dev/null; then
+		POOLS_OK=0
+		skip "pmdk-tools cannot be installed: no pmempool checks"
+	fi
+}
+
+build_program() {
+	local libdir=$PMEM_RELEASE_LIBDIR
+	[ -f "$libdir/libpmem.so" ] || libdir=$REF_LIBDIR
+	if ! $CC -std=gnu11 -O1 -g -Wall -Wextra -Werror \
+	    -I"$PMEM_INCLUDEDIR" -o "$OUT/dax_test" "$here/dax_test.c" \
+	    -L"$libdir" -lpmem -ldl; then
+		fail "build dax_test"
+		finish
+	fi
+}
+
+# Sets LIBS and DBGLIBS to the libraries to compare, as who=dir pairs.
+pick_libs() {
+	LIBS="" DBGLIBS=""
+	if [ -f "$REF_LIBDIR/libpmem.so.1" ]; then
+		LIBS="ref=$REF_LIBDIR"
+		[ -f "$REF_DBGDIR/libpmem.so.1" ] &&
+			DBGLIBS="ref=$REF_DBGDIR"
+	else
+		skip "no reference libpmem in $REF_LIBDIR: no differential run"
+	fi
+	if [ -f "$PMEM_RELEASE_LIBDIR/libpmem.so.1" ]; then
+		LIBS="$LIBS ours=$PMEM_RELEASE_LIBDIR"
+	else
+		fail "no release library $PMEM_RELEASE_LIBDIR/libpmem.so.1"
+	fi
+	if [ -f "$PMEM_DEBUG_LIBDIR/libpmem.so.1" ]; then
+		DBGLIBS="$DBGLIBS ours=$PMEM_DEBUG_LIBDIR"
+	else
+		fail "no debug library $PMEM_DEBUG_LIBDIR/libpmem.so.1"
+	fi
+}
+
+# write_job NAME DIR: the files the guest reads from its 9p share.
+write_job() {
+	local name=$1 job=$2
+	cat >"$job/env" <<-EOF
+		DAXT_CONF=$name
+		DAXT_DIMMS="$DIMMS"
+		DAXT_AUTOFLUSH=$([ "$PERSIST" = cpu ] && echo 1 || echo 0)
+		DAXT_PDOMAIN=$PDOMAIN
+		DAXT_FLUSH=$FLUSH
+		DAXT_PROG=$OUT/dax_test
+		DAXT_LIBS="$LIBS"
+		DAXT_DBGLIBS="$DBGLIBS"
+		DAXT_POOLS="$([ "$POOLS_OK" = 1 ] && echo "$POOLS")"
+		DAXT_LIB_ENV="${DAXT_LIB_ENV:-}"
+		DAXT_MOUNT_OPTS="${DAXT_MOUNT_OPTS:-$FSOPT}"
+		DAXT_DF_BIND=${DAXT_DF_BIND:-1}
+	EOF
+	# filesystem modules the guest loads before its chroot
+	case " $DIMMS" in
+	*" xfs:"*) echo "ext4 xfs" >"$job/modules" ;;
+	*) echo ext4 >"$job/modules" ;;
+	esac
+	echo "exec /bin/bash $here/guest.sh >/mnt/daxjob/guest.log 2>&1" \
+		>"$job/start"
+}
+
+# boot_guest NAME: starts the guest of config NAME in the background; its
+# job directory is $TMP/NAME.
+boot_guest() {
+	local name=$1 job=$TMP/$1 d i=0 mib total=0 fs9p obj cmdline
+	FSOPT=dax
+	"conf_$name"
+	mkdir -p "$job"
+	write_job "$name" "$job"
+	fs9p=security_model=none,multidevs=remap
+	# crypto self-tests alone take a second of TCG time
+	cmdline="console=ttyS0 panic=-1 quiet mitigations=off"
+	cmdline+=" cryptomgr.notests=1"
+	local args=(-accel tcg -cpu "$CPU" -smp 1
+		-machine "pc,nvdimm=on${PERSIST:+,nvdimm-persistence=$PERSIST}"
+		-display none -nodefaults -no-reboot -serial "file:$job/console"
+		-initrd "$KIT/initrd.cpio" -append "$cmdline"
+		-virtfs "local,path=/,mount_tag=hostroot,readonly=on,$fs9p"
+		-virtfs "local,path=$job,mount_tag=daxjob,$fs9p")
+	if [ -f "$KIT/vmlinux" ]; then
+		args+=(-kernel "$KIT/vmlinux" -bios /usr/share/qemu/qboot.rom)
+	else
+		args+=(-kernel "$KIT/vmlinuz")
+	fi
+	for d in $DIMMS; do
+		mib=${d#*:}
+		truncate -s "${mib}M" "$job/nvdimm$i"
+		obj=memory-backend-file,share=on,align=2M,id=mem$i
+		obj+=,size=${mib}M,mem-path=$job/nvdimm$i
+		args+=(-object "$obj" -device "nvdimm,id=nv$i,memdev=mem$i")
+		total=$((total + mib))
+		i=$((i + 1))
+	done
+	args+=(-m "1G,slots=$i,maxmem=$((1024 + total + 2 * i))M")
+	(
+		timeout "$BOOT_TIMEOUT" qemu-system-x86_64 "${args[@]}" \
+			>"$job/qemu.log" 2>&1
+		echo $? >"$job/rc"
+		# not in a pipe: that would be a new process
+		times >"$job/cpu"
+	) &
+	echo $! >"$job/pid"
+}
+
+# report NAME: turns the guest's result lines into pass/fail/skip.
+report() {
+	local name=$1 job=$TMP/$1 res=$TMP/$1/results who kind rest c
+	if ! grep -q '^STARTED' "$res" 2>/dev/null; then
+		infra "guest $name did not start its job;" \
+			"qemu: $(tail -n 3 "$job/qemu.log" | tr '\n' ' ')" \
+			"console: $(tail -n 5 "$job/console" | tr '\n' ' ')"
+		return
+	fi
+	if ! grep -q 'TIME .* setup done' "$res"; then
+		infra "guest $name stopped while setting up its namespaces;" \
+			"last: $(tail -n 2 "$res" | tr '\n' ' ')"
+		return
+	fi
+	declare -A st=() det=() val=() seen=()
+	local order=() vorder=()
+	while read -r who kind c rest; do
+		case $kind in
+		CHECK)
+			st[$who/$c]=${rest%% *}
+			det[$who/$c]=
+			[[ $rest == *" "* ]] && det[$who/$c]=${rest#* }
+			[ "$who" = env ] && c=env.$c
+			[ -n "${seen[c$c]:-}" ] || order+=("$c")
+			seen[c$c]=1
+			;;
+		VALUE)
+			val[$who/$c]=$rest
+			[ -n "${seen[v$c]:-}" ] || vorder+=("$c")
+			seen[v$c]=1
+			;;
+		LOG)
+			echo "  $name $who log: $c $rest"
+			;;
+		rc)
+			case $c in
+			0 | 1) ;;
+			*) fail "$name/$who: dax_test died (exit $c)" ;;
+			esac
+			;;
+		esac
+	done < <(grep -v -e '^STARTED' -e '^END' "$res")
+	declare -A unreached=()
+	for c in "${order[@]}"; do
+		report_check "$name" "$c"
+	done
+	for c in "${!unreached[@]}"; do
+		fail "$name/$c.*: ours did not reach ${unreached[$c]} more" \
+			"checks (see the failure above)"
+	done
+	report_values "$name"
+	if ! grep -q '^END' "$res"; then
+		fail "$name: guest stopped before the end (timeout or crash)," \
+			"last: $(tail -n 2 "$res" | tr '\n' ' ')"
+	fi
+}
+
+# report_check CONF CHECK: one line per check; both libraries must pass it.
+report_check() {
+	local name=$1 c=$2 o r
+	case $c in
+	env.*)
+		c=${c#env.}
+		if [ "${st[env/$c]}" = ok ]; then
+			pass "$name/env.$c"
+		else
+			fail "$name/env.$c: ${det[env/$c]}"
+		fi
+		return
+		;;
+	esac
+	o=${st[ours/$c]:-} r=${st[ref/$c]:-}
+	[[ " $LIBS" == *" ours="* ]] || o=ok
+	[[ " $LIBS" == *" ref="* ]] || r=ok
+	if [ "$o" = ok ] && [ "$r" = ok ]; then
+		pass "$name/$c"
+	elif [ -z "$o" ] && [ "$r" = ok ] && [ -n "${st[ours/${c%%.*}.map]:-}" ]
+	then
+		# the label's mapping failed (reported once): count the rest
+		unreached[${c%%.*}]=$((${unreached[${c%%.*}]:-0} + 1))
+	elif [ "$o" != ok ]; then
+		fail "$name/$c: ours: ${o:-no result} ${det[ours/$c]:-}" \
+			"| reference: ${r:-no result} ${det[ref/$c]:-}"
+	else
+		fail "$name/$c: reference fails it: ${det[ref/$c]:-}" \
+			"| ours: ok ${det[ours/$c]:-}"
+	fi
+}
+
+# report_values CONF: the VALUE lines must agree between the libraries;
+# values that ours never got to (after a failed check) count once.
+report_values() {
+	local name=$1 c same=0 missing=0
+	[[ " $LIBS" == *" ref="* && " $LIBS" == *" ours="* ]] || return 0
+	for c in "${vorder[@]}"; do
+		if [ -z "${val[ours/$c]+set}" ] || [ -z "${val[ref/$c]+set}" ]
+		then
+			missing=$((missing + 1))
+		elif [ "${val[ref/$c]}" = "${val[ours/$c]}" ]; then
+			same=$((same + 1))
+		else
+			fail "$name/diff $c: reference: ${val[ref/$c]}" \
+				"| ours: ${val[ours/$c]}"
+		fi
+	done
+	pass "$name/differential: $same values identical"
+	[ $missing = 0 ] ||
+		fail "$name/differential: $missing values missing on one side"
+}
+
+main() {
+	local name
+	prerequisites
+	mkdir -p "$OUT"
+	if ! kit_prepare "$OUT" "$here/init.sh" >"$OUT/kit.log" 2>&1; then
+		infra "guest kit: $(tail -n 3 "$OUT/kit.log" | tr '\n' ' ')"
+		finish
+	fi
+	build_program
+	pick_libs
+	TMP=$(mktemp -d) || finish
+	# the guests idle for part of their boot: run them side by side
+	local names=()
+	for name in $CONFIGS; do
+		[[ -z ${DAXT_ONLY:-} || " $DAXT_ONLY " == *" $name "* ]] ||
+			continue
+		echo "booting guest '$name'"
+		boot_guest "$name"
+		names+=("$name")
+	done
+	for name in "${names[@]}"; do
+		wait "$(cat "$TMP/$name/pid")"
+		[ "$(cat "$TMP/$name/rc")" = 124 ] &&
+			echo "guest '$name' timed out after ${BOOT_TIMEOUT}s"
+		echo "guest '$name' used $(tail -n 1 "$TMP/$name/cpu")" \
+			"CPU (user sys)"
+		report "$name"
+	done
+	finish
+}
+
+main "$@"
