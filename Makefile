@@ -122,6 +122,12 @@ SUITE_TARGETS = $(addprefix check-,$(SUITES))
 $(SUITE_TARGETS): check-%: all
 	$(Q)PMEM_BUILD=$(abspath $(BUILD)) bash tests/run-suites.sh $*
 
+# make check-sanitize, check-flush, ...: one part of the reliability suite
+RELIABILITY_PARTS = sanitize valgrind tsan fault flush fuzz badinput
+.PHONY: $(RELIABILITY_PARTS:%=check-%)
+$(RELIABILITY_PARTS:%=check-%): check-%: all
+	$(Q)PMEM_BUILD=$(abspath $(BUILD)) bash tests/run-suites.sh reliability:$*
+
 bench: all
 	$(Q)$(MAKE) -C bench BUILD=$(abspath $(BUILD)) run
 

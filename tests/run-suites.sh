@@ -12,7 +12,10 @@ export PMEM_INCLUDEDIR=$top/include
 export PMEM_BUILD
 
 passed=0 failed=0 skipped=0 bad_suites=()
-for suite in "$@"; do
+for arg in "$@"; do
+	# suite:part runs one part of a suite (its run.sh takes the part name)
+	suite=${arg%%:*} part=
+	[ "$arg" != "$suite" ] && part=${arg#*:}
 	script=$top/tests/$suite/run.sh
 	echo "=== suite $suite ==="
 	if [ ! -f "$script" ]; then
@@ -22,7 +25,7 @@ for suite in "$@"; do
 	fi
 	log=$(mktemp)
 	start=$SECONDS
-	bash "$script" 2>&1 | tee "$log"
+	bash "$script" $part 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
 	line=$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
 	rm -f "$log"

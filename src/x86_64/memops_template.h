@@ -309,7 +309,9 @@ TPL(move)(char *d, const char *s, size_t n, int nt, flush_line_fn flush,
 {
 	if (TPL(is_small)(d, n, nt)) {
 		TPL(copy_small)(d, s, n);
-		flush_lines(d, n, flush);
+		/* len 0 touches nothing, not even the line at dst */
+		if (n)
+			flush_lines(d, n, flush);
 	} else if ((uintptr_t)d - (uintptr_t)s >= n) {
 		TPL(move_forward)(d, s, n, nt, flush, wc_barrier);
 	} else {
@@ -323,7 +325,8 @@ TPL(fill)(char *d, int c, size_t n, int nt, flush_line_fn flush,
 {
 	if (TPL(is_small)(d, n, nt)) {
 		TPL(fill_small)(d, c, n);
-		flush_lines(d, n, flush);
+		if (n)
+			flush_lines(d, n, flush);
 		return;
 	}
 	vec_t v = vec_splat(c);

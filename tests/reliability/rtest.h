@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Small helpers shared by the reliability programs: failure counting,
+ * a seedable PRNG, and probes of the process state (descriptors, mappings,
+ * /proc/self/status) that the leak checks compare before and after a call.
+ */
+#ifndef RTEST_H
+#define RTEST_H
+
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <ftw.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int Rt_failures __attribute__((unused));
+
+static inline void __attribute__((format(printf, 1, 2)))
+rt_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	/* the first few are enough to debug; the count tells the rest */
+	if (++Rt_failures <= 20) {
+		va_start(ap, fmt);
+		fputs("  FAILED: ", stdout);
+		vprintf(fmt, ap);
+		fputc('\n', stdout);
+		va_end(ap);
+		fflush(stdout);
+	}
+}
+
+#define RT_CHECK(cond, ...) do { \
+	if (!(cond)) \
+		rt_fail(__VA_ARGS__); \
+} while (0)
+
+static inline void __attribute__((format(printf, 1, 2), noreturn))
+rt_die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("fatal: ", stdout);
+	vprintf(fmt, ap);
+	fputc('\n', stdout);
+	va_end(ap);
+	exit(2);
+}
+
+/* xorshift64*: fast, and the same sequence on every machine for a seed */
+static inline uint64_t
+rt_rand(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*s = x;
+	return x * 0x2545F4914F6CDD1DULL;
+}
+
+/* open descriptors, not counting the one opendir itself uses */
+static inline int
+rt_count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n - 1;
+}
+
+/* mappings whose /proc/self/maps line mentions needle */
+static inline int
+rt_count_maps(const char *needle)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	char line[4096];
+	int n = 0;
+
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strstr(line, needle) != NULL)
+			n++;
+	fclose(f);
+	return n;
+}
+
+/* total bytes mapped, heap and stack excluded (malloc moves those) */
+static inline size_t
+rt_mapped_bytes(void)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	char line[4096];
+	size_t total = 0;
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		unsigned long lo, hi;
+
+		if (strstr(line, "[heap]") || strstr(line, "[stack]"))
+			continue;
+		if (sscanf(line, "%lx-%lx", &lo, &hi) == 2)
+			total += hi - lo;
+	}
+	fclose(f);
+	return total;
+}
+
+/* a "VmRSS:"-style field of /proc/self/status in KiB, -1 if absent */
+static inline long
+rt_status_kb(const char *field)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	size_t flen = strlen(field);
+	long val = -1;
+
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, field, flen) == 0 && line[flen] == ':') {
+			val = strtol(line + flen + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return val;
+}
+
+/* entries of dir, "." and ".." excluded */
+static inline int
+rt_count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+static inline int
+rt_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void) st;
+	(void) flag;
+	(void) ftw;
+	return remove(path);
+}
+
+/* rm -rf; keep_top leaves dir itself in place, empty */
+static inline void
+rt_rm_rf(const char *dir, int keep_top)
+{
+	if (!keep_top) {
+		nftw(dir, rt_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+		return;
+	}
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[4096];
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		nftw(path, rt_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	}
+	closedir(d);
+}
+
+/* a fresh directory under $RT_TMPDIR (or /tmp); caller frees */
+static inline char *
+rt_mkdtemp(const char *tag)
+{
+	const char *base = getenv("RT_TMPDIR");
+	char *path;
+
+	if (base == NULL || base[0] == '\0')
+		base = "/tmp";
+	if (asprintf(&path, "%s/%s.XXXXXX", base, tag) < 0)
+		rt_die("asprintf");
+	if (mkdtemp(path) == NULL)
+		rt_die("mkdtemp %s: %s", path, strerror(errno));
+	return path;
+}
+
+#endif
