@@ -11,6 +11,12 @@ export PMEM_DEBUG_LIBDIR=$PMEM_BUILD/debug
 export PMEM_INCLUDEDIR=$top/include
 export PMEM_BUILD
 
+# The reference library is the oracle of several suites (abi, diff, api,
+# clients, dax): install it, and the unit-test framework, before any runs.
+. "$top/tests/lib/common.sh"
+need_pkgs libpmem1 libpmem-dev libpmem1-debug libcmocka-dev pkg-config ||
+	echo "SKIP: could not install the reference libpmem; suites comparing with it will skip"
+
 passed=0 failed=0 skipped=0 bad_suites=()
 for arg in "$@"; do
 	# suite:part runs one part of a suite (its run.sh takes the part name)
