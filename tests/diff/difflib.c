@@ -22,29 +22,9 @@ static const struct {
 	size_t off;
 } Syms[] = {
 	{"__errno_location", offsetof(struct lib, errno_loc)},
-	{"pmem_map_file", offsetof(struct lib, map_file)},
-	{"pmem_unmap", offsetof(struct lib, unmap)},
-	{"pmem_is_pmem", offsetof(struct lib, is_pmem)},
-	{"pmem_persist", offsetof(struct lib, persist)},
-	{"pmem_msync", offsetof(struct lib, msync)},
-	{"pmem_has_auto_flush", offsetof(struct lib, has_auto_flush)},
-	{"pmem_flush", offsetof(struct lib, flush)},
-	{"pmem_deep_flush", offsetof(struct lib, deep_flush)},
-	{"pmem_deep_drain", offsetof(struct lib, deep_drain)},
-	{"pmem_deep_persist", offsetof(struct lib, deep_persist)},
-	{"pmem_drain", offsetof(struct lib, drain)},
-	{"pmem_has_hw_drain", offsetof(struct lib, has_hw_drain)},
-	{"pmem_memmove_persist", offsetof(struct lib, memmove_persist)},
-	{"pmem_memcpy_persist", offsetof(struct lib, memcpy_persist)},
-	{"pmem_memset_persist", offsetof(struct lib, memset_persist)},
-	{"pmem_memmove_nodrain", offsetof(struct lib, memmove_nodrain)},
-	{"pmem_memcpy_nodrain", offsetof(struct lib, memcpy_nodrain)},
-	{"pmem_memset_nodrain", offsetof(struct lib, memset_nodrain)},
-	{"pmem_memmove", offsetof(struct lib, memmove)},
-	{"pmem_memcpy", offsetof(struct lib, memcpy)},
-	{"pmem_memset", offsetof(struct lib, memset)},
-	{"pmem_check_version", offsetof(struct lib, check_version)},
-	{"pmem_errormsg", offsetof(struct lib, errormsg)},
+#define SYM_ROW(name, ret, params) {"pmem_" #name, offsetof(struct lib, name)},
+	PMEM_API(SYM_ROW)
+#undef SYM_ROW
 };
 
 /*

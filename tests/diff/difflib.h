@@ -10,35 +10,15 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "pmem_api.h"
+
 /* every libpmem entry point, plus the namespace's own errno */
 struct lib {
 	const char *name;
 	const char *path;
 	void *handle;
 	int *(*errno_loc)(void);
-	void *(*map_file)(const char *, size_t, int, mode_t, size_t *, int *);
-	int (*unmap)(void *, size_t);
-	int (*is_pmem)(const void *, size_t);
-	void (*persist)(const void *, size_t);
-	int (*msync)(const void *, size_t);
-	int (*has_auto_flush)(void);
-	void (*flush)(const void *, size_t);
-	void (*deep_flush)(const void *, size_t);
-	int (*deep_drain)(const void *, size_t);
-	int (*deep_persist)(const void *, size_t);
-	void (*drain)(void);
-	int (*has_hw_drain)(void);
-	void *(*memmove_persist)(void *, const void *, size_t);
-	void *(*memcpy_persist)(void *, const void *, size_t);
-	void *(*memset_persist)(void *, int, size_t);
-	void *(*memmove_nodrain)(void *, const void *, size_t);
-	void *(*memcpy_nodrain)(void *, const void *, size_t);
-	void *(*memset_nodrain)(void *, int, size_t);
-	void *(*memmove)(void *, const void *, size_t, unsigned);
-	void *(*memcpy)(void *, const void *, size_t, unsigned);
-	void *(*memset)(void *, int, size_t, unsigned);
-	const char *(*check_version)(unsigned, unsigned);
-	const char *(*errormsg)(void);
+	PMEM_API(PMEM_API_FIELD)
 };
 
 /* errno sentinel stored before each call, to see whether a call set it */

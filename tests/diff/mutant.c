@@ -16,42 +16,19 @@
 
 #include <libpmem.h>
 
+#include "pmem_api.h"
+
 #define EXPORT __attribute__((visibility("default")))
 
 static struct {
-	void *(*map_file)(const char *, size_t, int, mode_t, size_t *, int *);
-	int (*unmap)(void *, size_t);
-	int (*is_pmem)(const void *, size_t);
-	void (*persist)(const void *, size_t);
-	int (*msync)(const void *, size_t);
-	int (*has_auto_flush)(void);
-	void (*flush)(const void *, size_t);
-	void (*deep_flush)(const void *, size_t);
-	int (*deep_drain)(const void *, size_t);
-	int (*deep_persist)(const void *, size_t);
-	void (*drain)(void);
-	int (*has_hw_drain)(void);
-	void *(*memmove_persist)(void *, const void *, size_t);
-	void *(*memcpy_persist)(void *, const void *, size_t);
-	void *(*memset_persist)(void *, int, size_t);
-	void *(*memmove_nodrain)(void *, const void *, size_t);
-	void *(*memcpy_nodrain)(void *, const void *, size_t);
-	void *(*memset_nodrain)(void *, int, size_t);
-	void *(*memmove)(void *, const void *, size_t, unsigned);
-	void *(*memcpy)(void *, const void *, size_t, unsigned);
-	void *(*memset)(void *, int, size_t, unsigned);
-	const char *(*check_version)(unsigned, unsigned);
-	const char *(*errormsg)(void);
+	PMEM_API(PMEM_API_FIELD)
 } R;
 
+/* in the order of R's members */
 static const char *const Names[] = {
-	"pmem_map_file", "pmem_unmap", "pmem_is_pmem", "pmem_persist",
-	"pmem_msync", "pmem_has_auto_flush", "pmem_flush", "pmem_deep_flush",
-	"pmem_deep_drain", "pmem_deep_persist", "pmem_drain",
-	"pmem_has_hw_drain", "pmem_memmove_persist", "pmem_memcpy_persist",
-	"pmem_memset_persist", "pmem_memmove_nodrain", "pmem_memcpy_nodrain",
-	"pmem_memset_nodrain", "pmem_memmove", "pmem_memcpy", "pmem_memset",
-	"pmem_check_version", "pmem_errormsg",
+#define NAME_ROW(name, ret, params) "pmem_" #name,
+	PMEM_API(NAME_ROW)
+#undef NAME_ROW
 };
 
 static char Mutant[64];
