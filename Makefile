@@ -47,7 +47,8 @@ CFLAGS ?= -O2
 override RELEASE_CFLAGS = $(BASE_CFLAGS) $(CFLAGS) -DNDEBUG
 override DEBUG_CFLAGS = $(BASE_CFLAGS) -O0 -g -DDEBUG -fno-omit-frame-pointer
 LIB_LDFLAGS = -shared -Wl,-soname,$(SONAME) \
-	-Wl,--version-script=src/libpmem.map -Wl,-z,defs -Wl,-z,noexecstack
+	-Wl,--version-script=src/libpmem.map -Wl,-z,defs -Wl,-z,noexecstack \
+	-Wl,-e,libpmem_selfrun
 LIBS = -lpthread
 
 LIB_SRCS := $(sort $(wildcard src/*.c) $(wildcard src/$(ARCH)/*.c))
@@ -86,8 +87,12 @@ $(BUILD)/%/libpmem.a:
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(REL_LIB) $(REL_A): $(REL_OBJS)
-$(DBG_LIB) $(DBG_A): $(DBG_OBJS)
+# ./libpmem.so.1 runs as a program; the static library has no such entry
+SELFRUN_OBJ = %/selfrun_linux.o
+$(REL_LIB): $(REL_OBJS)
+$(DBG_LIB): $(DBG_OBJS)
+$(REL_A): $(filter-out $(SELFRUN_OBJ),$(REL_OBJS))
+$(DBG_A): $(filter-out $(SELFRUN_OBJ),$(DBG_OBJS))
 
 $(PC): libpmem.pc.in Makefile
 	@mkdir -p $(dir $@)

@@ -15,10 +15,13 @@ struct pmem_policy {
 };
 
 /*
- * Fills flush, deep_flush, fence, has_hw_drain and the memmove/memset
- * kernels of every mem_kind; logs each choice at level 3.
+ * Fills flush, deep_flush, fence, has_hw_drain, the memmove/memset kernels
+ * of every mem_kind and their names; logs its reasons at level 3.
  */
 void arch_init(struct pmem_funcs *funcs, const struct pmem_policy *policy);
+
+/* the architecture's lines of pmem_describe(): what the CPU offers */
+void arch_describe(describe_func emit);
 
 /*
  * Portable kernels (src/memops_generic.c): 8-byte stores, flushing through

@@ -24,6 +24,12 @@
 #define ENV_LOG_LEVEL		"PMEM_LOG_LEVEL"
 #define ENV_LOG_FILE		"PMEM_LOG_FILE"
 
+#define FOR_EACH_ENV(X) \
+	X(ENV_IS_PMEM_FORCE) X(ENV_NO_CLWB) X(ENV_NO_CLFLUSHOPT) \
+	X(ENV_NO_FLUSH) X(ENV_NO_MOVNT) X(ENV_NO_GENERIC_MEMCPY) \
+	X(ENV_MOVNT_THRESHOLD) X(ENV_MMAP_HINT) X(ENV_AVX) X(ENV_AVX512F) \
+	X(ENV_MOVDIR64B) X(ENV_WC_WORKAROUND) X(ENV_LOG_LEVEL) X(ENV_LOG_FILE)
+
 /*
  * compat: the reference tests these switches with an exact string compare,
  * so "1" switches on and "yes" or "01" does nothing. We do the same.

@@ -39,6 +39,16 @@ enum mem_kind {
 	MEM_KINDS
 };
 
+/* the same choices in words, for the debug log and ./libpmem.so.1 */
+struct pmem_funcs_names {
+	const char *caches;	/* whether and why CPU caches are flushed */
+	const char *flush;
+	const char *deep_flush;
+	const char *fence;
+	const char *memmove[MEM_KINDS];
+	const char *memset[MEM_KINDS];
+};
+
 struct pmem_funcs {
 	flush_func flush;	/* pmem_flush: none under eADR/NO_FLUSH */
 	flush_func deep_flush;	/* pmem_deep_flush: always a real flush */
@@ -47,10 +57,21 @@ struct pmem_funcs {
 	memset_func memset[MEM_KINDS];
 	size_t movnt_threshold;	/* smallest unflagged copy using MEM_MOVNT */
 	int has_hw_drain;
+	struct pmem_funcs_names names;
 };
 
 extern struct pmem_funcs Funcs;
 
+/* the library constructor; ./libpmem.so.1 runs it itself (selfrun_linux.c) */
+void libpmem_load(void);
 void pmem_init(void);
+
+/*
+ * Hands each line of the load-time summary (CPU features, flush, drain,
+ * kernels, threshold) to emit: the debug log at level 3 and the output of
+ * ./libpmem.so.1 are the same lines.
+ */
+typedef void (*describe_func)(const char *line);
+void pmem_describe(describe_func emit);
 
 #endif

@@ -22,20 +22,24 @@ struct pmem_funcs Funcs;
  * makes them unnecessary.
  */
 static int
-flush_needed(void)
+flush_needed(const char **why)
 {
 	if (env_equals(ENV_NO_FLUSH, "1")) {
+		*why = "not flushed (PMEM_NO_FLUSH=1)";
 		LOG(3, "PMEM_NO_FLUSH=1: not flushing CPU caches");
 		return 0;
 	}
 	if (env_equals(ENV_NO_FLUSH, "0")) {
+		*why = "flushed (PMEM_NO_FLUSH=0)";
 		LOG(3, "PMEM_NO_FLUSH=0: flushing CPU caches");
 		return 1;
 	}
 	if (plat_auto_flush() == 1) {
+		*why = "not flushed (eADR: every nd region is in the CPU cache persistence domain)";
 		LOG(3, "eADR detected: not flushing CPU caches");
 		return 0;
 	}
+	*why = "flushed";
 	LOG(3, "flushing CPU caches");
 	return 1;
 }
@@ -70,6 +74,8 @@ apply_no_movnt(struct pmem_funcs *f)
 		LOG(3, "PMEM_NO_MOVNT=1: temporal SIMD kernels only");
 		f->memmove[MEM_MOVNT] = f->memmove[MEM_MOV];
 		f->memset[MEM_MOVNT] = f->memset[MEM_MOV];
+		f->names.memmove[MEM_MOVNT] = f->names.memmove[MEM_MOV];
+		f->names.memset[MEM_MOVNT] = f->names.memset[MEM_MOV];
 		return;
 	}
 	LOG(3, "PMEM_NO_MOVNT=1: generic kernels");
@@ -79,6 +85,18 @@ apply_no_movnt(struct pmem_funcs *f)
 	f->memset[MEM_MOV] = memset_generic_flush;
 	f->memset[MEM_MOVNT] = memset_generic_flush;
 	f->memset[MEM_MOV_NOFLUSH] = memset_generic_noflush;
+	f->names.memmove[MEM_MOV] = "memmove_generic_flush";
+	f->names.memmove[MEM_MOVNT] = "memmove_generic_flush";
+	f->names.memmove[MEM_MOV_NOFLUSH] = "memmove_generic_noflush";
+	f->names.memset[MEM_MOV] = "memset_generic_flush";
+	f->names.memset[MEM_MOVNT] = "memset_generic_flush";
+	f->names.memset[MEM_MOV_NOFLUSH] = "memset_generic_noflush";
+}
+
+static void
+log_line(const char *line)
+{
+	LOG(3, "%s", line);
 }
 
 void
@@ -88,12 +106,13 @@ pmem_init(void)
 
 	LOG(3, "initializing");
 	plat_init();
-	policy.flush_needed = flush_needed();
+	policy.flush_needed = flush_needed(&Funcs.names.caches);
 	policy.use_movnt = !env_equals(ENV_NO_MOVNT, "1");
 
 	Funcs.movnt_threshold = movnt_threshold();
 	arch_init(&Funcs, &policy);
 	if (!policy.use_movnt)
 		apply_no_movnt(&Funcs);
-	LOG(3, "non-temporal threshold %zu", Funcs.movnt_threshold);
+	if (LOG_ON(3))
+		pmem_describe(log_line);
 }

@@ -9,7 +9,7 @@
 #include "util.h"
 
 /* every decision that depends on the CPU or the environment happens here */
-__attribute__((constructor)) static void
+__attribute__((constructor)) void
 libpmem_load(void)
 {
 	out_init();

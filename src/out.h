@@ -39,8 +39,11 @@ void out_log(const char *file, int line, const char *func, int level,
 void out_fatal(const char *file, int line, const char *func,
 	const char *fmt, ...) __attribute__((format(printf, 4, 5), noreturn));
 
+/* whether LOG(level, ...) prints: skips work done only for the log */
+#define LOG_ON(level) ((level) <= Out_log_level)
+
 #define LOG(level, ...) do { \
-	if ((level) <= Out_log_level) \
+	if (LOG_ON(level)) \
 		out_log(OUT_FILE, __LINE__, __func__, (level), __VA_ARGS__); \
 } while (0)
 
@@ -57,6 +60,8 @@ out_log_discard(const char *fmt, ...)
 {
 	(void) fmt;
 }
+
+#define LOG_ON(level) ((void) (level), 0)
 
 #define LOG(level, ...) do { \
 	if (0) \

@@ -6,6 +6,8 @@
  * tuning variables (PMEM_NO_CLWB, PMEM_AVX, PMEM_WC_WORKAROUND, ...) mean
  * nothing here and are ignored, as the reference ignores them on Arm.
  */
+#include <stdio.h>
+
 #include "arch.h"
 #include "cpu.h"
 #include "flush.h"
@@ -66,6 +68,9 @@ choose_registers(unsigned cpu)
 	return (cpu & CPU_ASIMD) ? &arm_kernels_neon : &arm_kernels_gpr;
 }
 
+/* what arch_describe() reports */
+static unsigned Cpu;
+
 void
 arch_init(struct pmem_funcs *f, const struct pmem_policy *policy)
 {
@@ -75,26 +80,40 @@ arch_init(struct pmem_funcs *f, const struct pmem_policy *policy)
 	enum flush_kind deep = choose_deep_flush(cpu);
 	const struct arm_kernels *k = choose_registers(cpu);
 
+	Cpu = cpu;
 	Dcache_line = cpu_dcache_line();
 
 	f->flush = Flushes[used].fn;
 	f->deep_flush = Flushes[deep].fn;
 	f->fence = fence_dsb;
 	f->has_hw_drain = 0;
+	f->names.flush = Flushes[used].name;
+	f->names.deep_flush = Flushes[deep].name;
+	f->names.fence = "dsb sy";
 
-	f->memmove[MEM_MOV] = k->memmove_mov[used].fn;
-	f->memmove[MEM_MOV_NOFLUSH] = k->memmove_mov[FLUSH_NONE].fn;
-	f->memmove[MEM_MOVNT] = k->memmove_movnt[used].fn;
-	f->memset[MEM_MOV] = k->memset_mov[used].fn;
-	f->memset[MEM_MOV_NOFLUSH] = k->memset_mov[FLUSH_NONE].fn;
-	f->memset[MEM_MOVNT] = k->memset_movnt[used].fn;
+#define SET_KERNEL(op, kind, entry) do { \
+	f->op[kind] = (entry).fn; \
+	f->names.op[kind] = (entry).name; \
+} while (0)
+	SET_KERNEL(memmove, MEM_MOV, k->memmove_mov[used]);
+	SET_KERNEL(memmove, MEM_MOV_NOFLUSH, k->memmove_mov[FLUSH_NONE]);
+	SET_KERNEL(memmove, MEM_MOVNT, k->memmove_movnt[used]);
+	SET_KERNEL(memset, MEM_MOV, k->memset_mov[used]);
+	SET_KERNEL(memset, MEM_MOV_NOFLUSH, k->memset_mov[FLUSH_NONE]);
+	SET_KERNEL(memset, MEM_MOVNT, k->memset_movnt[used]);
+#undef SET_KERNEL
+}
 
-	LOG(3, "flush: %s (deep flush: %s)", Flushes[used].name,
-		Flushes[deep].name);
-	LOG(3, "drain: dsb sy");
-	LOG(3, "D-cache line %zu bytes", Dcache_line);
-	LOG(3, "memmove temporal: %s", k->memmove_mov[used].name);
-	LOG(3, "memmove non-temporal: %s", k->memmove_movnt[used].name);
-	LOG(3, "memset temporal: %s", k->memset_mov[used].name);
-	LOG(3, "memset non-temporal: %s", k->memset_movnt[used].name);
+void
+arch_describe(describe_func emit)
+{
+	char line[160];
+
+	snprintf(line, sizeof(line), "CPU (aarch64): asimd %s, dcpop %s, "
+		"dcpodp %s", (Cpu & CPU_ASIMD) ? "yes" : "no",
+		(Cpu & CPU_DCPOP) ? "yes" : "no",
+		(Cpu & CPU_DCPODP) ? "yes" : "no");
+	emit(line);
+	snprintf(line, sizeof(line), "D-cache line %zu bytes", Dcache_line);
+	emit(line);
 }

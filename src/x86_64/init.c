@@ -5,6 +5,8 @@
  * stores, one for streaming stores and the WC barrier; the dispatch table
  * gets the matching rows of the families' const kernel tables.
  */
+#include <stdio.h>
+
 #include "arch.h"
 #include "cpu.h"
 #include "env.h"
@@ -89,6 +91,10 @@ choose_wc_barrier(unsigned cpu)
 	return (cpu & CPU_INTEL) ? WC_BARRIER : WC_NONE;
 }
 
+/* what arch_describe() reports */
+static unsigned Cpu;
+static enum wc_barrier Wc;
+
 void
 arch_init(struct pmem_funcs *f, const struct pmem_policy *policy)
 {
@@ -99,23 +105,43 @@ arch_init(struct pmem_funcs *f, const struct pmem_policy *policy)
 	const struct x86_kernels *nt = choose_streaming(cpu, vec);
 	enum wc_barrier wc = choose_wc_barrier(cpu);
 
+	Cpu = cpu;
+	Wc = wc;
 	f->flush = Flushes[used].fn;
 	f->deep_flush = Flushes[real].fn;
 	f->fence = fence_sfence;
 	f->has_hw_drain = 0;
+	f->names.flush = Flushes[used].name;
+	f->names.deep_flush = Flushes[real].name;
+	f->names.fence = "sfence";
 
-	f->memmove[MEM_MOV] = vec->memmove_mov[used].fn;
-	f->memmove[MEM_MOV_NOFLUSH] = vec->memmove_mov[FLUSH_NONE].fn;
-	f->memmove[MEM_MOVNT] = nt->memmove_movnt[used][wc].fn;
-	f->memset[MEM_MOV] = vec->memset_mov[used].fn;
-	f->memset[MEM_MOV_NOFLUSH] = vec->memset_mov[FLUSH_NONE].fn;
-	f->memset[MEM_MOVNT] = nt->memset_movnt[used][wc].fn;
+#define SET_KERNEL(op, kind, entry) do { \
+	f->op[kind] = (entry).fn; \
+	f->names.op[kind] = (entry).name; \
+} while (0)
+	SET_KERNEL(memmove, MEM_MOV, vec->memmove_mov[used]);
+	SET_KERNEL(memmove, MEM_MOV_NOFLUSH, vec->memmove_mov[FLUSH_NONE]);
+	SET_KERNEL(memmove, MEM_MOVNT, nt->memmove_movnt[used][wc]);
+	SET_KERNEL(memset, MEM_MOV, vec->memset_mov[used]);
+	SET_KERNEL(memset, MEM_MOV_NOFLUSH, vec->memset_mov[FLUSH_NONE]);
+	SET_KERNEL(memset, MEM_MOVNT, nt->memset_movnt[used][wc]);
+#undef SET_KERNEL
+}
 
-	LOG(3, "flush: %s (deep flush: %s)", Flushes[used].name,
-		Flushes[real].name);
-	LOG(3, "WC workaround %d", wc == WC_BARRIER);
-	LOG(3, "memmove temporal: %s", vec->memmove_mov[used].name);
-	LOG(3, "memmove non-temporal: %s", nt->memmove_movnt[used][wc].name);
-	LOG(3, "memset temporal: %s", vec->memset_mov[used].name);
-	LOG(3, "memset non-temporal: %s", nt->memset_movnt[used][wc].name);
+void
+arch_describe(describe_func emit)
+{
+	char line[160];
+
+	snprintf(line, sizeof(line), "CPU (x86_64%s): clflush %s, "
+		"clflushopt %s, clwb %s, avx %s, avx512f %s, movdir64b %s",
+		(Cpu & CPU_INTEL) ? ", Intel" : "",
+#define YES_NO(bit) ((Cpu & (bit)) ? "yes" : "no")
+		YES_NO(CPU_CLFLUSH), YES_NO(CPU_CLFLUSHOPT), YES_NO(CPU_CLWB),
+		YES_NO(CPU_AVX), YES_NO(CPU_AVX512F), YES_NO(CPU_MOVDIR64B));
+#undef YES_NO
+	emit(line);
+	snprintf(line, sizeof(line), "WC workaround: %s",
+		Wc == WC_BARRIER ? "on" : "off");
+	emit(line);
 }

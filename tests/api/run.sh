@@ -48,10 +48,62 @@ log_level3() {
 	run_api "$PMEM_DEBUG_LIBDIR" map_roundtrip PMEM_LOG_LEVEL=3 2>"$err" ||
 		return 1
 	grep -Eq '^<libpmem>: <3> \[map\.c:[0-9]+ pmem_map_file\] path ' "$err" &&
-	grep -Eq '^<libpmem>: <3> \[init\.c:[0-9]+ arch_init\] flush: ' "$err" &&
+	grep -Eq '^<libpmem>: <3> \[init\.c:[0-9]+ log_line\] flush: ' "$err" &&
 	! grep -q '<4>' "$err"
 }
 check "debug log: level 3 traces entries and dispatch, not level 4" log_level3
+
+# --- ./libpmem.so.1 as a program ---------------------------------------------
+# It prints the summary the debug log gives at level 3: the same lines.
+selfrun_lines() {	# <libdir> [VAR=value...]: the summary lines, unindented
+	local dir=$1
+	shift
+	env "$@" "$dir/libpmem.so.1" | sed -n 's/^  //p'
+}
+log_lines() {		# [VAR=value...]: the same from the debug log
+	env "$@" PMEM_LOG_LEVEL=3 "$PMEM_DEBUG_LIBDIR/libpmem.so.1" 2>&1 \
+		>/dev/null | sed -n 's/^<libpmem>: <3> \[init\.c:[0-9]* log_line\] //p'
+}
+selfrun_matches_log() {
+	local a b
+	a=$(selfrun_lines "$PMEM_RELEASE_LIBDIR" "$@") || return 1
+	b=$(log_lines "$@") || return 1
+	[ "$(echo "$a" | wc -l)" -ge 10 ] &&
+	grep -q '^memmove non-temporal: memmove_movnt_' <<<"$a" &&
+	grep -q '^non-temporal threshold: ' <<<"$a" &&
+	[ "$a" = "$b" ] || { diff <(echo "$a") <(echo "$b"); return 1; }
+}
+check "./libpmem.so.1 prints what the level-3 log says" selfrun_matches_log
+if [ "$(uname -m)" = x86_64 ]; then
+	check "./libpmem.so.1 under PMEM_AVX=0 PMEM_NO_FLUSH=1" \
+		selfrun_matches_log PMEM_AVX=0 PMEM_NO_FLUSH=1
+fi
+
+selfrun_follows_env() {
+	local out
+	out=$("$PMEM_RELEASE_LIBDIR/libpmem.so.1") || return 1
+	grep -q '^libpmem.so.1: .*LIBPMEM_1.0.*libpmem 1.12.1' <<<"$out" &&
+	grep -q '^environment: no libpmem variable set$' <<<"$out" &&
+	grep -q '^  CPU caches: flushed$' <<<"$out" || return 1
+	out=$(PMEM_NO_FLUSH=1 PMEM_MOVNT_THRESHOLD=1000 \
+		"$PMEM_RELEASE_LIBDIR/libpmem.so.1") || return 1
+	grep '^environment:' <<<"$out" | grep -q ' PMEM_NO_FLUSH=1\b' &&
+	grep '^environment:' <<<"$out" | grep -q ' PMEM_MOVNT_THRESHOLD=1000\b' &&
+	grep -q '^  CPU caches: not flushed (PMEM_NO_FLUSH=1)$' <<<"$out" &&
+	grep -q '^  memset temporal: memset_.*_noflush$' <<<"$out" &&
+	grep -q '^  non-temporal threshold: 1000 bytes' <<<"$out" || return 1
+	out=$(PMEM_NO_MOVNT=1 "$PMEM_RELEASE_LIBDIR/libpmem.so.1") || return 1
+	grep -q '^  memmove non-temporal: memmove_generic_flush$' <<<"$out"
+}
+check "./libpmem.so.1 follows the environment" selfrun_follows_env
+
+selfrun_not_exported() {
+	! nm -D --defined-only "$PMEM_RELEASE_LIBDIR/libpmem.so.1" |
+		grep -Eq 'selfrun|libpmem_load' &&
+	! nm "$PMEM_RELEASE_LIBDIR/libpmem.a" 2>/dev/null | grep -q selfrun
+}
+check "the entry point is neither exported nor in libpmem.a" \
+	selfrun_not_exported
 
 log_level1_errors() {
 	local err=$scratch/l1.err

@@ -92,7 +92,7 @@ run_env() {
 threshold() { # PMEM_MOVNT_THRESHOLD changes which kernel a 100-byte copy uses
 	env PMEM_MOVNT_THRESHOLD=0 LD_LIBRARY_PATH="$PMEM_DEBUG_LIBDIR" \
 		PMEM_LOG_LEVEL=15 "$bin" probe 2>"$log" || return 1
-	grep -q 'non-temporal threshold 0$' "$log" &&
+	grep -q 'non-temporal threshold: 0 bytes' "$log" &&
 	grep -Eq 'memmove_movnt_[a-z0-9_]+\] dst 0x[0-9a-f]+ src 0x[0-9a-f]+ len 100$' "$log" &&
 	env PMEM_MOVNT_THRESHOLD=1000000 LD_LIBRARY_PATH="$PMEM_DEBUG_LIBDIR" \
 		PMEM_LOG_LEVEL=15 "$bin" probe 2>"$log" &&

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The load-time choices in words: what the debug log says at level 3 and
+ * what ./libpmem.so.1 prints, produced once so the two cannot disagree.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "arch.h"
+#include "funcs.h"
+
+static void __attribute__((format(printf, 2, 3)))
+emitf(describe_func emit, const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	emit(line);
+}
+
+void
+pmem_describe(describe_func emit)
+{
+	const struct pmem_funcs_names *n = &Funcs.names;
+
+	arch_describe(emit);
+	emitf(emit, "CPU caches: %s", n->caches);
+	emitf(emit, "flush: %s (deep flush: %s)", n->flush, n->deep_flush);
+	emitf(emit, "drain: %s", n->fence);
+	emitf(emit, "memmove temporal: %s", n->memmove[MEM_MOV]);
+	emitf(emit, "memmove non-temporal: %s", n->memmove[MEM_MOVNT]);
+	emitf(emit, "memmove without flush: %s", n->memmove[MEM_MOV_NOFLUSH]);
+	emitf(emit, "memset temporal: %s", n->memset[MEM_MOV]);
+	emitf(emit, "memset non-temporal: %s", n->memset[MEM_MOVNT]);
+	emitf(emit, "memset without flush: %s", n->memset[MEM_MOV_NOFLUSH]);
+	emitf(emit, "non-temporal threshold: %zu bytes (unflagged copies "
+		"this long or longer stream)", Funcs.movnt_threshold);
+}
