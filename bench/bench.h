@@ -101,6 +101,7 @@ struct opdef {
 	int nmaps;		/* live pmem_map_file mappings; -1: any */
 	int summary;		/* counts in the copy/set/persist geomean */
 	int file;		/* maps the case's file instead of buffers */
+	size_t max_size;	/* larger sizes are skipped; 0: none are */
 };
 
 /*

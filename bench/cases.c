@@ -24,6 +24,7 @@ enum op_id {
 	OP_MEMCPY_T,
 	OP_PERSIST,
 	OP_FLUSH_DRAIN,
+	OP_MEMCPY_READ,
 	OP_IS_PMEM_1,
 	OP_IS_PMEM_1000,
 	OP_MAP_UNMAP,
@@ -139,6 +140,29 @@ loop_flush_drain(const struct lib *l, struct bcase *c, unsigned k)
 	}
 }
 
+/*
+ * A small record written, persisted and read back, as pool metadata is:
+ * what streaming stores save on the write they can lose on the read,
+ * since they leave the line out of the cache. This is the cost the
+ * non-temporal threshold weighs (compare runs with --env-ours
+ * PMEM_MOVNT_THRESHOLD=64).
+ */
+static void
+loop_memcpy_read(const struct lib *l, struct bcase *c, unsigned k)
+{
+	int acc = 0;
+
+	while (k--) {
+		const volatile char *d = DST(c);
+
+		l->memcpy_persist(DST(c), SRC(c), c->size);
+		for (size_t off = 0; off < c->size; off += CACHELINE)
+			acc += d[off];
+		next_slot(c);
+	}
+	Sink = acc;
+}
+
 static void
 loop_is_pmem(const struct lib *l, struct bcase *c, unsigned k)
 {
@@ -202,6 +226,10 @@ const struct opdef Ops[] = {
 	DATA_OP(OP_FLUSH_DRAIN, "flush+drain",
 		"dirty each line of [d, d+n); pmem_flush(d, n); pmem_drain()",
 		loop_flush_drain, LIM_FLUSH),
+	[OP_MEMCPY_READ] = { .name = "memcpy_persist+read",
+		.what = "pmem_memcpy_persist(d, s, n); read each line of d "
+			"(up to 4K; the cost the non-temporal threshold weighs)",
+		.loop = loop_memcpy_read, .nmaps = -1, .max_size = 4096 },
 	[OP_IS_PMEM_1] = { .name = "is_pmem/1map",
 		.what = "pmem_is_pmem(d, n) on DRAM, 1 live pmem_map_file "
 			"mapping",
@@ -372,7 +400,7 @@ check_case(const struct lib *l, struct bcase *c, int *result, char *why,
 		break;
 	default:
 		memcpy(want + (d - slot), s, c->size);
-		if (id == OP_MEMCPY_PERSIST)
+		if (id == OP_MEMCPY_PERSIST || id == OP_MEMCPY_READ)
 			ret = l->memcpy_persist(d, s, c->size);
 		else if (id == OP_MEMCPY_NODRAIN)
 			ret = l->memcpy_nodrain(d, s, c->size);

@@ -478,6 +478,8 @@ build_cases(void)
 		for (i = 0; i < NSizes; i++) {
 			if (Sizes[i].mis && !Ops[o].misalign)
 				continue;
+			if (Ops[o].max_size && Sizes[i].size > Ops[o].max_size)
+				continue;
 			if (NCases == MAX_CASES) {
 				fprintf(stderr, "pmembench: too many cases\n");
 				exit(2);
