@@ -122,28 +122,20 @@ flush_calls(char *p, size_t len)
 		pmem_deep_persist(p + 5, 3000));
 }
 
-typedef void (*copy_op)(char *dst, const char *src, size_t n, int c,
-	unsigned flags);
-
+/* op 0, 1, 2: pmem_memmove, pmem_memcpy, pmem_memset with flags */
 static void
-op_memmove(char *d, const char *s, size_t n, int c, unsigned flags)
+op_flags(char *d, const char *s, size_t n, int c, unsigned op,
+	unsigned flags)
 {
-	(void) c;
-	T_CHECK(pmem_memmove(d, s, n, flags) == d, "memmove return");
-}
+	static const char *const names[] = { "memmove", "memcpy", "memset" };
+	void *r;
 
-static void
-op_memcpy(char *d, const char *s, size_t n, int c, unsigned flags)
-{
-	(void) c;
-	T_CHECK(pmem_memcpy(d, s, n, flags) == d, "memcpy return");
-}
-
-static void
-op_memset(char *d, const char *s, size_t n, int c, unsigned flags)
-{
-	(void) s;
-	T_CHECK(pmem_memset(d, c, n, flags) == d, "memset return");
+	switch (op) {
+	case 0: r = pmem_memmove(d, s, n, flags); break;
+	case 1: r = pmem_memcpy(d, s, n, flags); break;
+	default: r = pmem_memset(d, c, n, flags); break;
+	}
+	T_CHECK(r == d, "%s return", names[op]);
 }
 
 static void
@@ -174,14 +166,13 @@ copies(char *p, size_t len)
 		PMEM_F_MEM_WB, PMEM_F_MEM_NOFLUSH,
 		PMEM_F_MEM_NONTEMPORAL | PMEM_F_MEM_NODRAIN,
 		PMEM_F_MEM_TEMPORAL | PMEM_F_MEM_NOFLUSH, 1u << 31 };
-	static const copy_op ops[] = { op_memmove, op_memcpy, op_memset };
 	char *src = malloc(len), *ref = malloc(len);
 	unsigned long runs = 0;
 
 	t_fill_random(src, len);
 	t_fill_random(p, len);
 	memcpy(ref, p, len);
-	for (size_t o = 0; o < 3; o++)
+	for (unsigned o = 0; o < 3; o++)
 	for (size_t f = 0; f < sizeof(flags) / sizeof(*flags); f++)
 	for (size_t l = 0; l < sizeof(lens) / sizeof(*lens); l++)
 	for (size_t a = 0; a < sizeof(offs) / sizeof(*offs); a++) {
@@ -189,7 +180,7 @@ copies(char *p, size_t len)
 		size_t soff = (offs[a] * 5 + n) % 64;
 		int c = (int)(l * 17 + f);
 
-		ops[o](p + off, src + soff, n, c, flags[f]);
+		op_flags(p + off, src + soff, n, c, o, flags[f]);
 		if (o == 2)
 			memset(ref + off, c, n);
 		else

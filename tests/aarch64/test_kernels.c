@@ -28,6 +28,8 @@
 #include "funcs.h"
 #include "kernels.h"
 
+#include "../lib/overlap_sweep.h"
+
 #define AREA ((size_t)4 << 20)
 #define GUARD 64
 
@@ -181,43 +183,29 @@ group_sizes(void)
 	}
 }
 
+static void
+overlap_failed(const char *kernel, size_t len, size_t dist, const char *dir,
+	size_t off)
+{
+	T_FAIL("%s: overlap len %zu dist %zu %s off %zu", kernel, len, dist,
+		dir, off);
+}
+
 /* overlapping moves in both directions, compared with libc memmove */
 static void
 group_overlap(void)
 {
 	static const size_t lens[] = { 1, 2, 7, 8, 9, 17, 63, 64, 65, 100,
-		127, 128, 129, 255, 256, 300, 1000, 4096, 70000 };
+		127, 128, 129, 255, 256, 300, 1000, 4096, 70000, 0 };
 	static const size_t dists[] = { 1, 2, 4, 7, 8, 15, 16, 31, 32, 63,
-		64, 65, 200, 255, 256, 257, 999 };
+		64, 65, 200, 255, 256, 257, 999, 0 };
+	static const struct overlap_sweep sweep = { lens, dists, 5,
+		t_fill_random, overlap_failed };
 
-	for (int i = 0; i < Nkernels; i++) {
-		const struct kernel *k = &Kernels[i];
-
-		if (k->move == NULL)
-			continue;
-		for (size_t l = 0; l < sizeof(lens) / sizeof(*lens); l++)
-		for (size_t d = 0; d < sizeof(dists) / sizeof(*dists); d++)
-		for (int up = 0; up < 2; up++)
-		for (size_t off = 0; off < 64; off += 5) {
-			size_t len = lens[l], dist = dists[d];
-
-			if (dist >= len)
-				continue;
-			/* up: dst below src; else dst above src */
-			size_t so = GUARD + off + (up ? dist : 0);
-			size_t dof = GUARD + off + (up ? 0 : dist);
-			size_t span = len + dist + 2 * GUARD + 64;
-
-			t_fill_random(Dst, span);
-			memcpy(Ref, Dst, span);
-			k->move(Dst + dof, Dst + so, len);
-			memmove(Ref + dof, Ref + so, len);
-			if (memcmp(Dst, Ref, span) != 0)
-				T_FAIL("%s: overlap len %zu dist %zu %s "
-					"off %zu", k->name, len, dist,
-					up ? "dst<src" : "dst>src", off);
-		}
-	}
+	for (int i = 0; i < Nkernels; i++)
+		if (Kernels[i].move)
+			overlap_sweep(&sweep, Kernels[i].name, Kernels[i].move,
+				Dst, Ref);
 }
 
 /* one range ending at a guard page, one starting after one */

@@ -172,11 +172,7 @@ main(int argc, char *argv[])
 	int is_pmem = -1, af;
 	char *pm, *heap;
 
-	clients_check_loaded();
-	if (argc == 2 && strcmp(argv[1], "loadcheck") == 0) {
-		printf("%s\n", clients_libpmem_path());
-		return 0;
-	}
+	clients_start(argc, argv);
 	if (argc != 2) {
 		fprintf(stderr, "usage: allpmem DIR\n");
 		return 2;

@@ -112,11 +112,7 @@ main(int argc, char *argv[])
 	size_t bsize, poolsize;
 	long long n;
 
-	clients_check_loaded();
-	if (argc == 2 && strcmp(argv[1], "loadcheck") == 0) {
-		printf("%s\n", clients_libpmem_path());
-		return 0;
-	}
+	clients_start(argc, argv);
 	if (argc != 4) {
 		fprintf(stderr, "usage: blk_test POOL BSIZE POOLSIZE_MIB\n");
 		return 2;

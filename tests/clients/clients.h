@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/rnd.h"
+
 /* Every failure names the file and line so a log line leads to the check. */
 #define FAILF(...) clients_fail(__FILE__, __LINE__, __VA_ARGS__)
 #define CHECK(cond) do { \
@@ -45,19 +47,7 @@ clients_fail(const char *file, int line, const char *fmt, ...)
 	exit(1);
 }
 
-/* xorshift64*: the same seed gives the same run, printed on failure paths. */
-static inline uint64_t
-rnd_next(uint64_t *s)
-{
-	uint64_t x = *s;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	*s = x;
-	return x * 0x2545F4914F6CDD1DULL;
-}
-
+/* below n: the same seed gives the same run, printed on failure paths */
 static inline uint64_t
 rnd_below(uint64_t *s, uint64_t n)
 {
@@ -128,6 +118,21 @@ clients_check_loaded(void)
 	if (!realpath(want, rwant) || !realpath(dir, rgot) ||
 	    strcmp(rwant, rgot) != 0)
 		FAILF("loaded %s, expected one from %s", path, want);
+}
+
+/*
+ * The start of every client's main: the check above, and "loadcheck" as
+ * the only argument prints the library's path for run.sh to compare with
+ * what the loader reports, and exits.
+ */
+static inline void
+clients_start(int argc, char *argv[])
+{
+	clients_check_loaded();
+	if (argc == 2 && strcmp(argv[1], "loadcheck") == 0) {
+		printf("%s\n", clients_libpmem_path());
+		exit(0);
+	}
 }
 
 #endif

@@ -125,11 +125,7 @@ main(int argc, char *argv[])
 	size_t cap, len;
 	uint64_t s;
 
-	clients_check_loaded();
-	if (argc == 2 && strcmp(argv[1], "loadcheck") == 0) {
-		printf("%s\n", clients_libpmem_path());
-		return 0;
-	}
+	clients_start(argc, argv);
 	if (argc != 4) {
 		fprintf(stderr, "usage: log_test POOL POOLSIZE_MIB SEED\n");
 		return 2;

@@ -116,6 +116,19 @@ push_node(struct root *r, uint64_t idx)
 	r->sum += n->val;
 }
 
+/* the head node off the list; the caller has added head, count and sum */
+static void
+pop_node(struct root *r)
+{
+	struct node *nd = pmemobj_direct(r->head);
+	PMEMoid old = r->head;
+
+	r->head = nd->next;
+	r->count--;
+	r->sum -= nd->val;
+	pmemobj_tx_free(old);
+}
+
 static void
 build_batch(PMEMobjpool *pop, struct root *r, uint64_t from, uint64_t to)
 {
@@ -211,15 +224,8 @@ abort_big(PMEMobjpool *pop, uint64_t n)
 			e[i].val = ~e[i].val;
 		pmemobj_tx_add_range_direct(&r->head,
 			sizeof(r->head) + 2 * sizeof(uint64_t));
-		for (i = 0; i < 500; i++) {
-			struct node *nd = pmemobj_direct(r->head);
-			PMEMoid old = r->head;
-
-			r->head = nd->next;
-			r->count--;
-			r->sum -= nd->val;
-			pmemobj_tx_free(old);
-		}
+		for (i = 0; i < 500; i++)
+			pop_node(r);
 		for (i = 0; i < 10; i++)
 			pmemobj_tx_alloc(128, T_TMP);
 		pmemobj_tx_abort(ECANCELED);
@@ -773,17 +779,10 @@ writer_tx(PMEMobjpool *pop, struct root *r, int i, int grow)
 		pmemobj_tx_add_range_direct(&r->total, 2 * sizeof(uint64_t));
 		r->counters[i]++;
 		r->total++;
-		if (grow) {
+		if (grow)
 			push_node(r, r->next_idx++);
-		} else {
-			struct node *nd = pmemobj_direct(r->head);
-			PMEMoid old = r->head;
-
-			r->head = nd->next;
-			r->count--;
-			r->sum -= nd->val;
-			pmemobj_tx_free(old);
-		}
+		else
+			pop_node(r);
 	} TX_ONABORT {
 		FAILF("writer transaction aborted: %s", pmemobj_errormsg());
 	} TX_END
@@ -883,11 +882,7 @@ main(int argc, char *argv[])
 {
 	const char *mode = argc > 1 ? argv[1] : "";
 
-	clients_check_loaded();
-	if (strcmp(mode, "loadcheck") == 0) {
-		printf("%s\n", clients_libpmem_path());
-		return 0;
-	}
+	clients_start(argc, argv);
 	if (argc < 3)
 		usage();
 	if (strcmp(mode, "big") == 0)

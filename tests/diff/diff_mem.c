@@ -17,6 +17,7 @@
 
 #include <libpmem.h>
 
+#include "../lib/rnd.h"
 #include "difflib.h"
 
 #define KiB ((size_t)1 << 10)
@@ -64,11 +65,7 @@ static uint64_t Rng;
 static uint64_t
 rnd(void)
 {
-	/* xorshift64*: fast, and the same sequence for a given seed */
-	Rng ^= Rng >> 12;
-	Rng ^= Rng << 25;
-	Rng ^= Rng >> 27;
-	return Rng * 2685821657736338717ULL;
+	return rnd_next(&Rng);
 }
 
 static size_t

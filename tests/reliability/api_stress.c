@@ -35,15 +35,15 @@ static void
 scribble(char *addr, char *shadow, size_t len, int rounds)
 {
 	for (int r = 0; r < rounds; r++) {
-		size_t n = rt_rand(&Seed) % (len / 2 + 1);
-		size_t d = rt_rand(&Seed) % (len - n + 1);
-		size_t s = rt_rand(&Seed) % (len - n + 1);
-		unsigned fl = Mem_flags[rt_rand(&Seed) % NFLAGS];
-		int c = (int)(rt_rand(&Seed) & 0xff);
+		size_t n = rnd_next(&Seed) % (len / 2 + 1);
+		size_t d = rnd_next(&Seed) % (len - n + 1);
+		size_t s = rnd_next(&Seed) % (len - n + 1);
+		unsigned fl = Mem_flags[rnd_next(&Seed) % NFLAGS];
+		int c = (int)(rnd_next(&Seed) & 0xff);
 		char *src = malloc(n + 1);
 
 		for (size_t i = 0; i < n; i++)
-			src[i] = (char)rt_rand(&Seed);
+			src[i] = (char)rnd_next(&Seed);
 		switch (r % 7) {
 		case 0:
 			pmem_memcpy_persist(addr + d, src, n);
@@ -87,8 +87,8 @@ scribble(char *addr, char *shadow, size_t len, int rounds)
 static void
 flushes(char *addr, size_t len)
 {
-	size_t off = rt_rand(&Seed) % len;
-	size_t n = rt_rand(&Seed) % (len - off + 1);
+	size_t off = rnd_next(&Seed) % len;
+	size_t n = rnd_next(&Seed) % (len - off + 1);
 
 	pmem_flush(addr + off, n);
 	pmem_drain();
@@ -125,8 +125,8 @@ pick_len(int i)
 {
 	static const size_t base[] = { 4096, 65536, 2 << 20, 12345, 300000 };
 
-	return base[i % 5] + (rt_rand(&Seed) % 3) * 4096 +
-		(i & 1 ? rt_rand(&Seed) % 4096 : 0);
+	return base[i % 5] + (rnd_next(&Seed) % 3) * 4096 +
+		(i & 1 ? rnd_next(&Seed) % 4096 : 0);
 }
 
 static void

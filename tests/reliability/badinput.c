@@ -341,39 +341,27 @@ static const char *const Names[] = {
 };
 #define NCASES ((int)(sizeof(Names) / sizeof(Names[0])))
 
-static void *
-need(void *h, const char *name)
-{
-	void *p = dlsym(h, name);
-
-	if (p == NULL)
-		rt_die("%s: %s", name, dlerror());
-	return p;
-}
-
 static void
 load(const char *lib)
 {
-	void *h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
+	void *h = rt_dlopen(lib);
 
-	if (h == NULL)
-		rt_die("dlopen %s: %s", lib, dlerror());
-	*(void **)&L.map_file = need(h, "pmem_map_file");
-	*(void **)&L.unmap = need(h, "pmem_unmap");
-	*(void **)&L.is_pmem = need(h, "pmem_is_pmem");
-	*(void **)&L.persist = need(h, "pmem_persist");
-	*(void **)&L.flush = need(h, "pmem_flush");
-	*(void **)&L.deep_flush = need(h, "pmem_deep_flush");
-	*(void **)&L.msync = need(h, "pmem_msync");
-	*(void **)&L.deep_drain = need(h, "pmem_deep_drain");
-	*(void **)&L.deep_persist = need(h, "pmem_deep_persist");
-	*(void **)&L.memmove = need(h, "pmem_memmove");
-	*(void **)&L.memcpy = need(h, "pmem_memcpy");
-	*(void **)&L.memset = need(h, "pmem_memset");
-	*(void **)&L.memcpy_persist = need(h, "pmem_memcpy_persist");
-	*(void **)&L.memset_nodrain = need(h, "pmem_memset_nodrain");
-	*(void **)&L.check_version = need(h, "pmem_check_version");
-	*(void **)&L.errormsg = need(h, "pmem_errormsg");
+	*(void **)&L.map_file = rt_dlsym(h, "pmem_map_file");
+	*(void **)&L.unmap = rt_dlsym(h, "pmem_unmap");
+	*(void **)&L.is_pmem = rt_dlsym(h, "pmem_is_pmem");
+	*(void **)&L.persist = rt_dlsym(h, "pmem_persist");
+	*(void **)&L.flush = rt_dlsym(h, "pmem_flush");
+	*(void **)&L.deep_flush = rt_dlsym(h, "pmem_deep_flush");
+	*(void **)&L.msync = rt_dlsym(h, "pmem_msync");
+	*(void **)&L.deep_drain = rt_dlsym(h, "pmem_deep_drain");
+	*(void **)&L.deep_persist = rt_dlsym(h, "pmem_deep_persist");
+	*(void **)&L.memmove = rt_dlsym(h, "pmem_memmove");
+	*(void **)&L.memcpy = rt_dlsym(h, "pmem_memcpy");
+	*(void **)&L.memset = rt_dlsym(h, "pmem_memset");
+	*(void **)&L.memcpy_persist = rt_dlsym(h, "pmem_memcpy_persist");
+	*(void **)&L.memset_nodrain = rt_dlsym(h, "pmem_memset_nodrain");
+	*(void **)&L.check_version = rt_dlsym(h, "pmem_check_version");
+	*(void **)&L.errormsg = rt_dlsym(h, "pmem_errormsg");
 }
 
 int

@@ -97,8 +97,8 @@ worker(void *arg)
 
 	own_error(id, k, saved, sizeof(saved));
 	while (more(&done, 8)) {
-		size_t len = 4096 * (1 + rt_rand(&seed) % 64) +
-			rt_rand(&seed) % 4096, mlen = 0;
+		size_t len = 4096 * (1 + rnd_next(&seed) % 64) +
+			rnd_next(&seed) % 4096, mlen = 0;
 		int isp = -1;
 
 		snprintf(path, sizeof(path), "%s/w%d-%ld", Dir, id, ++k);
@@ -150,16 +150,16 @@ reader(void *arg)
 
 	own_error(100 + id, 0, saved, sizeof(saved));
 	while (more(&done, 4)) {
-		int m = (int)(rt_rand(&seed) & 1);
-		size_t off = rt_rand(&seed) % SHARED_LEN;
-		size_t len = 1 + rt_rand(&seed) % (SHARED_LEN - off);
+		int m = (int)(rnd_next(&seed) & 1);
+		size_t off = rnd_next(&seed) % SHARED_LEN;
+		size_t len = 1 + rnd_next(&seed) % (SHARED_LEN - off);
 		int x = 0;
 
 		T_CHECK(pmem_is_pmem(Shared[m] + off, len) == Shared_pmem[m],
 			"reader %d: is_pmem of shared mapping", id);
 		T_CHECK(pmem_is_pmem(&x, sizeof(x)) == 0, "reader %d: stack "
 			"is pmem", id);
-		off = base + rt_rand(&seed) % (slice - 64);
+		off = base + rnd_next(&seed) % (slice - 64);
 		pmem_memset(Shared[m] + off, id, 64, PMEM_F_MEM_NONTEMPORAL);
 		pmem_persist(Shared[m] + off, 64);
 		T_CHECK(strcmp(pmem_errormsg(), saved) == 0, "reader %d: "

@@ -22,16 +22,6 @@ struct api {
 };
 
 static void *
-sym(void *h, const char *name)
-{
-	void *p = dlsym(h, name);
-
-	if (p == NULL)
-		rt_die("dlsym %s: %s", name, dlerror());
-	return p;
-}
-
-static void *
 error_thread(void *arg)
 {
 	const struct api *a = arg;
@@ -51,11 +41,11 @@ use(void *h, const char *dir, int i)
 	size_t mlen;
 	pthread_t t;
 
-	*(void **)&a.map_file = sym(h, "pmem_map_file");
-	*(void **)&a.unmap = sym(h, "pmem_unmap");
-	*(void **)&a.memcpy_persist = sym(h, "pmem_memcpy_persist");
-	*(void **)&a.is_pmem = sym(h, "pmem_is_pmem");
-	*(void **)&a.errormsg = sym(h, "pmem_errormsg");
+	*(void **)&a.map_file = rt_dlsym(h, "pmem_map_file");
+	*(void **)&a.unmap = rt_dlsym(h, "pmem_unmap");
+	*(void **)&a.memcpy_persist = rt_dlsym(h, "pmem_memcpy_persist");
+	*(void **)&a.is_pmem = rt_dlsym(h, "pmem_is_pmem");
+	*(void **)&a.errormsg = rt_dlsym(h, "pmem_errormsg");
 
 	snprintf(path, sizeof(path), "%s/f", dir);
 	char *p = a.map_file(path, 1 << 16, PMEM_FILE_CREATE, 0600, &mlen,
@@ -92,10 +82,8 @@ main(int argc, char *argv[])
 	int fds0 = 0, warm = iters / 10;
 
 	for (int i = 0; i < iters; i++) {
-		void *h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
+		void *h = rt_dlopen(lib);
 
-		if (h == NULL)
-			rt_die("dlopen %s: %s", lib, dlerror());
 		use(h, dir, i);
 		if (dlclose(h) != 0)
 			rt_die("dlclose: %s", dlerror());

@@ -544,40 +544,28 @@ run_limits(const char *fullfs)
 	Dir = dir;
 }
 
-static void *
-need(void *h, const char *name)
-{
-	void *p = dlsym(h, name);
-
-	if (p == NULL)
-		rt_die("%s: %s", name, dlerror());
-	return p;
-}
-
 int
 main(int argc, char *argv[])
 {
 	if (argc < 4)
 		rt_die("usage: fault_driver LIB DIR faults|limits [FULLFS]");
-	void *h = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
+	void *h = rt_dlopen(argv[1]);
 
-	if (h == NULL)
-		rt_die("dlopen %s: %s", argv[1], dlerror());
-	*(void **)&L.map_file = need(h, "pmem_map_file");
-	*(void **)&L.unmap = need(h, "pmem_unmap");
-	*(void **)&L.msync = need(h, "pmem_msync");
-	*(void **)&L.deep_drain = need(h, "pmem_deep_drain");
-	*(void **)&L.deep_persist = need(h, "pmem_deep_persist");
-	*(void **)&L.has_auto_flush = need(h, "pmem_has_auto_flush");
-	*(void **)&L.errormsg = need(h, "pmem_errormsg");
+	*(void **)&L.map_file = rt_dlsym(h, "pmem_map_file");
+	*(void **)&L.unmap = rt_dlsym(h, "pmem_unmap");
+	*(void **)&L.msync = rt_dlsym(h, "pmem_msync");
+	*(void **)&L.deep_drain = rt_dlsym(h, "pmem_deep_drain");
+	*(void **)&L.deep_persist = rt_dlsym(h, "pmem_deep_persist");
+	*(void **)&L.has_auto_flush = rt_dlsym(h, "pmem_has_auto_flush");
+	*(void **)&L.errormsg = rt_dlsym(h, "pmem_errormsg");
 	Dir = argv[2];
 
 	if (strcmp(argv[3], "limits") != 0) {
 		/* from faultshim.so, which LD_PRELOAD put first */
-		*(void **)&Arm = need(RTLD_DEFAULT, "fault_arm");
-		*(void **)&Disarm = need(RTLD_DEFAULT, "fault_disarm");
-		*(void **)&Count = need(RTLD_DEFAULT, "fault_count");
-		*(void **)&Func_name = need(RTLD_DEFAULT, "fault_func_name");
+		*(void **)&Arm = rt_dlsym(RTLD_DEFAULT, "fault_arm");
+		*(void **)&Disarm = rt_dlsym(RTLD_DEFAULT, "fault_disarm");
+		*(void **)&Count = rt_dlsym(RTLD_DEFAULT, "fault_count");
+		*(void **)&Func_name = rt_dlsym(RTLD_DEFAULT, "fault_func_name");
 		if (strcmp(argv[3], "faults") == 0)
 			run_faults(Scens, sizeof(Scens) / sizeof(Scens[0]));
 		else

@@ -171,41 +171,27 @@ get_mode(int flags, va_list ap)
 	return 0;
 }
 
-EXPORT int
-open(const char *path, int flags, ...)
-{
-	static int (*r)(const char *, int, ...);
-	va_list ap;
-
-	va_start(ap, flags);
-	mode_t mode = get_mode(flags, ap);
-
-	va_end(ap);
-	char buf[4096];
-
-	FAIL_IF_HIT(open, -1);
-	if (r == NULL)
-		r = real("open");
-	return r(rewrite(path, buf, sizeof(buf)), flags, mode);
+/* open and openat as WRAP_PATH below, but variadic: the mode, if any */
+#define WRAP_OPEN(f, params, args) \
+EXPORT int \
+f params \
+{ \
+	static int (*r) params; \
+	char buf_[4096]; \
+	va_list ap; \
+	va_start(ap, flags); \
+	mode_t mode = get_mode(flags, ap); \
+	va_end(ap); \
+	FAIL_IF_HIT(f, -1); \
+	if (r == NULL) \
+		r = real(#f); \
+	path = rewrite(path, buf_, sizeof(buf_)); \
+	return r args; \
 }
 
-EXPORT int
-openat(int dirfd, const char *path, int flags, ...)
-{
-	static int (*r)(int, const char *, int, ...);
-	va_list ap;
-
-	va_start(ap, flags);
-	mode_t mode = get_mode(flags, ap);
-
-	va_end(ap);
-	char buf[4096];
-
-	FAIL_IF_HIT(openat, -1);
-	if (r == NULL)
-		r = real("openat");
-	return r(dirfd, rewrite(path, buf, sizeof(buf)), flags, mode);
-}
+WRAP_OPEN(open, (const char *path, int flags, ...), (path, flags, mode))
+WRAP_OPEN(openat, (int dirfd, const char *path, int flags, ...),
+	(dirfd, path, flags, mode))
 
 /* the plain wrappers: count, maybe fail, else forward */
 #define WRAP(ret, f, failval, params, args) \

@@ -61,7 +61,7 @@ static void
 randomize(int i)
 {
 	for (size_t k = 0; k < AREA; k += 8) {
-		uint64_t v = rt_rand(&Seed);
+		uint64_t v = rnd_next(&Seed);
 
 		memcpy(Area[i] + k, &v, 8);
 	}
@@ -105,10 +105,10 @@ one_case(enum op op, size_t n, size_t doff, enum place pl, int at_end,
 	unsigned fl)
 {
 	size_t dpos = at_end ? AREA - n - doff : doff + PAGE;
-	size_t delta = n ? 1 + rt_rand(&Seed) % (n + 64) : 1;
+	size_t delta = n ? 1 + rnd_next(&Seed) % (n + 64) : 1;
 	int sa = 0;
 	size_t spos;
-	int c = (int)(rt_rand(&Seed) & 0xff);
+	int c = (int)(rnd_next(&Seed) & 0xff);
 
 	/* memcpy promises nothing for overlap: keep it apart */
 	if (op == OP_MEMCPY || op == OP_MEMCPY_PERSIST ||
@@ -127,8 +127,8 @@ one_case(enum op op, size_t n, size_t doff, enum place pl, int at_end,
 		break;
 	default:
 		sa = 1;
-		spos = at_end ? AREA - n - rt_rand(&Seed) % 64 :
-			rt_rand(&Seed) % 64;
+		spos = at_end ? AREA - n - rnd_next(&Seed) % 64 :
+			rnd_next(&Seed) % 64;
 		break;
 	}
 	char *d = Area[0] + dpos, *s = Area[sa] + spos;

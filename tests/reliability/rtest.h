@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Small helpers shared by the reliability programs: failure counting,
- * a seedable PRNG, and probes of the process state (descriptors, mappings,
- * /proc/self/status) that the leak checks compare before and after a call.
+ * loading the library, and probes of the process state (descriptors,
+ * mappings, /proc/self/status) that the leak checks compare before and
+ * after a call. The seedable PRNG is rnd_next from ../lib/rnd.h.
  */
 #ifndef RTEST_H
 #define RTEST_H
 
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <ftw.h>
 #include <stdarg.h>
@@ -17,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "../lib/rnd.h"
 
 static int Rt_failures __attribute__((unused));
 
@@ -54,17 +58,26 @@ rt_die(const char *fmt, ...)
 	exit(2);
 }
 
-/* xorshift64*: fast, and the same sequence on every machine for a seed */
-static inline uint64_t
-rt_rand(uint64_t *s)
+/* the library under test; RTLD_LOCAL keeps its symbols from serving others */
+static inline void *
+rt_dlopen(const char *lib)
 {
-	uint64_t x = *s;
+	void *h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
 
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	*s = x;
-	return x * 0x2545F4914F6CDD1DULL;
+	if (h == NULL)
+		rt_die("dlopen %s: %s", lib, dlerror());
+	return h;
+}
+
+/* a symbol the program cannot run without */
+static inline void *
+rt_dlsym(void *h, const char *name)
+{
+	void *p = dlsym(h, name);
+
+	if (p == NULL)
+		rt_die("dlsym %s: %s", name, dlerror());
+	return p;
 }
 
 /* open descriptors, not counting the one opendir itself uses */

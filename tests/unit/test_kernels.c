@@ -24,6 +24,8 @@
 #include "funcs.h"
 #include "kernels.h"
 
+#include "../lib/overlap_sweep.h"
+
 #define AREA (4u << 20)		/* per buffer, between guard pages */
 #define SMALL_MAX 800		/* every length up to here */
 
@@ -43,6 +45,13 @@ rnd(void)
 {
 	Seed = Seed * 1103515245u + 12345u;
 	return Seed >> 8;
+}
+
+static void
+fill_random(char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = (char)rnd();
 }
 
 static char *
@@ -99,6 +108,17 @@ add_family(const struct x86_kernels *k, unsigned cpu)
 	}
 }
 
+/* a family that needs a CPU feature: its kernels, or a SKIP line */
+static void
+add_family_if(const struct x86_kernels *k, unsigned cpu, unsigned need,
+	const char *family, const char *feature)
+{
+	if (cpu & need)
+		add_family(k, cpu);
+	else
+		printf("SKIP: %s kernels: CPU has no %s\n", family, feature);
+}
+
 static int
 setup(void **state)
 {
@@ -109,25 +129,17 @@ setup(void **state)
 	Src_area = guarded_area();
 	Dst_area = guarded_area();
 	Ref_area = guarded_area();
-	for (size_t i = 0; i < AREA; i++)
-		Src_area[i] = (char)rnd();
+	fill_random(Src_area, AREA);
 
 	add_family(&x86_kernels_sse2, cpu);
-	if (cpu & CPU_AVX)
-		add_family(&x86_kernels_avx, cpu);
-	else
-		printf("SKIP: avx kernels: CPU has no AVX\n");
+	add_family_if(&x86_kernels_avx, cpu, CPU_AVX, "avx", "AVX");
 #ifndef NO_AVX512F_KERNELS
-	if (cpu & CPU_AVX512F)
-		add_family(&x86_kernels_avx512f, cpu);
-	else
-		printf("SKIP: avx512f kernels: CPU has no AVX-512F\n");
+	add_family_if(&x86_kernels_avx512f, cpu, CPU_AVX512F, "avx512f",
+		"AVX-512F");
 #endif
 #ifndef NO_MOVDIR64B_KERNELS
-	if (cpu & CPU_MOVDIR64B)
-		add_family(&x86_kernels_movdir64b, cpu);
-	else
-		printf("SKIP: movdir64b kernels: CPU has no MOVDIR64B\n");
+	add_family_if(&x86_kernels_movdir64b, cpu, CPU_MOVDIR64B,
+		"movdir64b", "MOVDIR64B");
 #endif
 	add("memmove_generic_flush", memmove_generic_flush, NULL);
 	add("memmove_generic_noflush", memmove_generic_noflush, NULL);
@@ -241,42 +253,30 @@ test_buffer_end(void **state)
 	}
 }
 
+static void
+overlap_failed(const char *kernel, size_t len, size_t dist, const char *dir,
+	size_t off)
+{
+	fail_msg("%s: overlap len %zu dist %zu %s off %zu", kernel, len, dist,
+		dir, off);
+}
+
 /* overlapping moves in both directions, compared with libc memmove */
 static void
 test_overlap(void **state)
 {
 	(void) state;
 	static const size_t lens[] = { 2, 17, 64, 65, 100, 255, 256, 300,
-		1000, 4096, 70000 };
+		1000, 4096, 70000, 0 };
 	static const size_t dists[] = { 1, 7, 8, 31, 63, 64, 65, 200, 255,
-		256, 257, 999 };
-	for (int i = 0; i < Nkernels; i++) {
-		const struct kernel *k = &Kernels[i];
+		256, 257, 999, 0 };
+	static const struct overlap_sweep sweep = { lens, dists, 9,
+		fill_random, overlap_failed };
 
-		if (k->move == NULL)
-			continue;
-		for (size_t l = 0; l < sizeof(lens) / sizeof(*lens); l++)
-		for (size_t d = 0; d < sizeof(dists) / sizeof(*dists); d++)
-		for (int dir = 0; dir < 2; dir++)
-		for (size_t off = 0; off < 64; off += 9) {
-			size_t len = lens[l], dist = dists[d];
-
-			if (dist >= len)
-				continue;
-			size_t so = 64 + off + (dir ? 0 : dist);
-			size_t dof = 64 + off + (dir ? dist : 0);
-			size_t span = len + dist + 256;
-
-			for (size_t j = 0; j < span; j++)
-				Dst_area[j] = Ref_area[j] = (char)rnd();
-			k->move(Dst_area + dof, Dst_area + so, len);
-			memmove(Ref_area + dof, Ref_area + so, len);
-			if (memcmp(Dst_area, Ref_area, span) != 0)
-				fail_msg("%s: overlap len %zu dist %zu %s "
-					"off %zu", k->name, len, dist,
-					dir ? "dst>src" : "dst<src", off);
-		}
-	}
+	for (int i = 0; i < Nkernels; i++)
+		if (Kernels[i].move)
+			overlap_sweep(&sweep, Kernels[i].name, Kernels[i].move,
+				Dst_area, Ref_area);
 }
 
 int
