@@ -154,8 +154,9 @@ qrun() {
 with_env() {
 	local envs=$1
 	shift
+	# a bare export would print the whole environment
 	# shellcheck disable=SC2086,SC2163 # a list of assignments
-	(export $envs; "$@")
+	(if [ -n "$envs" ]; then export $envs; fi; "$@")
 }
 
 # t NAME CMD...: CMD's output to its own log; one result line for later
@@ -208,6 +209,52 @@ logcase() {
 	return $rc
 }
 
+# ./libpmem.so.1 run as a program, like the host's in tests/api
+# selfrun CPU "ENV=V ...": the release library's own output
+selfrun() {
+	with_env "$2" qrun "$1" "$LIB/nondebug" "$LIB/nondebug/libpmem.so.1"
+}
+
+# selfrun_basics CPU: it starts at all, and names the barrier and flush
+# read_cpu expects
+selfrun_basics() {
+	local out caches=flushed
+	out=$(selfrun "$1" "") || { echo "exit $?"; return 1; }
+	echo "$out"
+	[ "$C_autoflush" = 1 ] && caches='not flushed (eADR'
+	grep -q '^libpmem.so.1: .*LIBPMEM_1.0.*libpmem 1.12.1$' <<<"$out" &&
+	grep -qx '  drain: dsb sy' <<<"$out" &&
+	grep -qx "  flush: $USED (deep flush: dc $DEEP)" <<<"$out" &&
+	grep -qF "  CPU caches: $caches" <<<"$out"
+}
+
+# selfrun_matches_log CPU "ENV=V ...": its indented lines are the debug
+# library's level-3 describe lines, the two come from one printer
+selfrun_matches_log() {
+	local cpu=$1 envs=$2 a b log
+	a=$(selfrun "$cpu" "$envs") || return 1
+	a=$(sed -n 's/^  //p' <<<"$a")
+	log=$(mktemp -p "$TMP" selflog.XXXXXX)
+	with_env "$envs PMEM_LOG_LEVEL=3 PMEM_LOG_FILE=$log" \
+		qrun "$cpu" "$LIB/debug" "$LIB/debug/libpmem.so.1" >/dev/null ||
+		return 1
+	b=$(sed -n 's/^.*\[init\.c:[0-9]* log_line\] //p' "$log")
+	echo "$a"
+	[ "$(echo "$a" | wc -l)" -ge 10 ] &&
+	grep -q '^memmove non-temporal: memmove_movnt_' <<<"$a" &&
+	[ "$a" = "$b" ] || { diff <(echo "$a") <(echo "$b"); return 1; }
+}
+
+# selfrun_no_flush CPU: PMEM_NO_FLUSH=1 is reported, the deep flush kept
+selfrun_no_flush() {
+	local out
+	out=$(selfrun "$1" PMEM_NO_FLUSH=1) || return 1
+	echo "$out"
+	grep -q '^environment: .*PMEM_NO_FLUSH=1' <<<"$out" &&
+	grep -qx '  CPU caches: not flushed (PMEM_NO_FLUSH=1)' <<<"$out" &&
+	grep -qx "  flush: none (deep flush: dc $DEEP)" <<<"$out"
+}
+
 diff_ref() {
 	local cpu=$1 out
 	out=$W/logs/basic-$cpu.out
@@ -249,6 +296,14 @@ lane() {
 		logcase "$cpu" "PMEM_NO_CLWB=1 PMEM_NO_CLFLUSHOPT=1 PMEM_AVX=0 PMEM_AVX512F=0 PMEM_MOVDIR64B=0 PMEM_WC_WORKAROUND=1" \
 		count "flush: $USED (deep flush: dc $DEEP)" \
 		"memmove temporal: memmove_mov_${k}_$KUSED"
+	t "${pre}./libpmem.so.1: exit 0, version, flush: $USED, drain: dsb sy" \
+		selfrun_basics "$cpu"
+	t "${pre}./libpmem.so.1 prints what the level-3 log says" \
+		selfrun_matches_log "$cpu" ""
+	t "${pre}./libpmem.so.1 under PMEM_NO_FLUSH=1 prints the same as the log" \
+		selfrun_matches_log "$cpu" PMEM_NO_FLUSH=1
+	t "${pre}./libpmem.so.1 under PMEM_NO_FLUSH=1: caches not flushed" \
+		selfrun_no_flush "$cpu"
 	t "${pre}flush table: ranges, fence, flush_needed 0/1" \
 		qrun "$cpu" "" "$W/test_trace" range
 	t "${pre}trace: every line cleaned after its last store, 8-byte stores" \

@@ -141,6 +141,47 @@ run_lib() {
 		"$lib (want $dir/libpmem.so.1)"
 }
 
+# run_selfrun DIR: DIR's libpmem.so.1 run as a program must report the
+# cache policy and flush instruction of this guest's config. Only our
+# library runs as a program, so these are guest checks: as per-library
+# checks they would count the reference as failing them.
+run_selfrun() {
+	local lib=$1/libpmem.so.1 real out rc first got want ok bad=0
+	real=$(readlink -f "$lib")
+	out=$(env $DAXT_LIB_ENV timeout 60 "$lib" 2>&1)
+	rc=$?
+	first=$(head -n 1 <<<"$out")
+	# the release build: a debug one names itself on this line
+	ok=0
+	[ $rc = 0 ] && [[ $first == "libpmem.so.1: "*"for libpmem 1.12.1" ]] &&
+		ok=1
+	envcheck selfrun.ours.start $ok "${real:-$lib} exit $rc: $first"
+	bad=$((bad + !ok))
+
+	got=$(sed -n 's/^  CPU caches: //p' <<<"$out")
+	ok=0
+	if [ "$DAXT_AUTOFLUSH" = 1 ]; then
+		want='not flushed (eADR...'
+		[[ $got == "not flushed (eADR"* ]] && ok=1
+	else
+		want=flushed
+		[ "$got" = flushed ] && ok=1
+	fi
+	envcheck selfrun.ours.caches $ok "says '$got', want '$want'"
+	bad=$((bad + !ok))
+
+	# under eADR the instruction is still the deep flush's
+	want="$DAXT_FLUSH (deep flush: $DAXT_FLUSH)"
+	[ "$DAXT_AUTOFLUSH" = 1 ] && want="noflush (deep flush: $DAXT_FLUSH)"
+	got=$(sed -n 's/^  flush: //p' <<<"$out")
+	ok=0
+	[ "$got" = "$want" ] && ok=1
+	envcheck selfrun.ours.flush $ok "says '$got', want '$want'"
+	bad=$((bad + !ok))
+
+	[ $bad = 0 ] || sed '/^$/d; s/^/ours LOG selfrun: /' <<<"$out" >>"$RES"
+}
+
 # pool_check WHO DIR NAME TYPE TARGET: pmempool create + check with DIR's
 # libpmem underneath libpmemobj/blk/log.
 pool_check() {
@@ -246,6 +287,10 @@ for pair in $DAXT_LIBS; do
 	run_lib "${pair%%=*}" "${pair#*=}"
 	stamp "run_lib $pair"
 done
+for pair in $DAXT_LIBS; do
+	[ "${pair%%=*}" = ours ] && run_selfrun "${pair#*=}"
+done
+stamp selfrun
 if [ -n "$DAXT_POOLS" ]; then
 	for pair in $DAXT_LIBS; do
 		run_pools "${pair%%=*}" "${pair#*=}"
