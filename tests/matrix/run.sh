@@ -128,6 +128,21 @@ cpuid_at_load_only() {
 		{ echo "cpuid in: $where; cpu_features called by: $callers"; return 1; }
 }
 
+# the streaming stores of one line stay together in every non-temporal
+# kernel the compiler built (nt_order.awk says why), and the checker flags
+# a planted interleaving like the one it once found
+nt_lines_together() {
+	objdump -d --no-show-raw-insn "$PMEM_RELEASE_LIBDIR/libpmem.so.1" |
+		awk -f "$PMEM_TOPDIR/tests/matrix/nt_order.awk" || return 1
+	printf '%b\n' '0000000000001000 <memmove_movnt_avx_clwb>:' \
+		'    1000:\tvmovntdq %ymm6,-0xe0(%rdx)' \
+		'    1008:\tvmovntdq %ymm5,-0xc0(%rdx)' \
+		'    1010:\tvmovntdq %ymm4,-0xa0(%rdx)' \
+		'    1018:\tvmovntdq %ymm7,-0x100(%rdx)' >"$log"
+	! awk -f "$PMEM_TOPDIR/tests/matrix/nt_order.awk" "$log" >/dev/null ||
+		{ echo "nt_order.awk missed a planted interleaving"; return 1; }
+}
+
 threshold() { # PMEM_MOVNT_THRESHOLD changes which kernel a 100-byte copy uses
 	env PMEM_MOVNT_THRESHOLD=0 LD_LIBRARY_PATH="$PMEM_DEBUG_LIBDIR" \
 		PMEM_LOG_LEVEL=15 "$bin" probe 2>"$log" || return 1
@@ -164,6 +179,8 @@ check "matrix [PMEM_MOVNT_THRESHOLD=0 / 1000000]" threshold
 check "matrix: hotpath self-test: each planted call is caught" hotpath_catches
 check "matrix: cpuid runs only at load time (in cpu_features, from arch_init)" \
 	cpuid_at_load_only
+check "matrix: each line's streaming stores are issued together" \
+	nt_lines_together
 has avx512f || skip "matrix: avx512f kernels not run: CPU has no AVX-512F"
 has movdir64b || skip "matrix: movdir64b kernels not run: CPU has no MOVDIR64B"
 summary
