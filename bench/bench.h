@@ -102,6 +102,7 @@ struct opdef {
 	int summary;		/* counts in the copy/set/persist geomean */
 	int file;		/* maps the case's file instead of buffers */
 	size_t max_size;	/* larger sizes are skipped; 0: none are */
+	int big_copy;		/* a copy held to the best copy loop */
 };
 
 /*
@@ -225,6 +226,26 @@ void measure_limits(char *src, char *dst);
 void print_limits(void);
 loop_func best_limit(size_t si, enum limit_kind kind);
 
+/* targets.c: the speed targets against this run */
+#define TARGET_NAMES 6	/* cases named below the floor, at most */
+struct targets {
+	unsigned nlow;			/* cases below the ratio floor */
+	char low[TARGET_NAMES][112];
+	double wide_logsum;		/* sizes >= 4 KiB, copy/set/persist */
+	unsigned nwide;
+	double big_min;			/* lowest share of the copy limit */
+	char big_name[96];
+	unsigned nbig;
+	/* [0] 1 map, [1] 1000 maps; then [0] reference, [1] ours */
+	double is_pmem_ns[2][2][MAX_SIZES];
+	double is_pmem_ref_min;
+	unsigned nis_pmem;
+};
+
+void note_target(struct targets *g, const struct tcase *t,
+	const struct result *r);
+void print_targets(const struct targets *g, double geomean, unsigned nsum);
+
 /* report.c: the markdown report */
 struct summary {
 	double logsum;
@@ -234,6 +255,7 @@ struct summary {
 	double worst, best;
 	char worst_name[96], best_name[96];
 	unsigned failures;
+	struct targets targets;
 };
 
 double loadavg(void);

@@ -194,14 +194,16 @@ loop_map_unmap(const struct lib *l, struct bcase *c, unsigned k)
 }
 
 /* copy, set and flush operations: both alignments, counted in the geomean */
-#define DATA_OP(id, nm, desc, fn, limit) \
+#define DATA_OP(id, nm, desc, fn, limit, ...) \
 	[id] = { .name = nm, .what = desc, .loop = fn, .lim = limit, \
-		.misalign = 1, .nmaps = -1, .summary = 1 }
+		.misalign = 1, .nmaps = -1, .summary = 1, __VA_ARGS__ }
+/* two-buffer copies in the default or streaming mode: the copy-loop target */
+#define BIG_COPY .big_copy = 1
 
 const struct opdef Ops[] = {
 	DATA_OP(OP_MEMCPY_PERSIST, "memcpy_persist",
 		"pmem_memcpy_persist(d, s, n)",
-		loop_memcpy_persist, LIM_PCOPY),
+		loop_memcpy_persist, LIM_PCOPY, BIG_COPY),
 	DATA_OP(OP_MEMMOVE_UP, "memmove_persist_up",
 		"pmem_memmove_persist(d, s, n), d = s + 64 (n/2 if n < 128)",
 		loop_memmove_up, LIM_PCOPY),
@@ -213,10 +215,10 @@ const struct opdef Ops[] = {
 		loop_memset_persist, LIM_PSET),
 	DATA_OP(OP_MEMCPY_NODRAIN, "memcpy_nodrain+drain",
 		"pmem_memcpy_nodrain(d, s, n); pmem_drain()",
-		loop_memcpy_nodrain, LIM_PCOPY),
+		loop_memcpy_nodrain, LIM_PCOPY, BIG_COPY),
 	DATA_OP(OP_MEMCPY_NT, "memcpy_nt",
 		"pmem_memcpy(d, s, n, PMEM_F_MEM_NONTEMPORAL)",
-		loop_memcpy_nt, LIM_PCOPY),
+		loop_memcpy_nt, LIM_PCOPY, BIG_COPY),
 	DATA_OP(OP_MEMCPY_T, "memcpy_temporal",
 		"pmem_memcpy(d, s, n, PMEM_F_MEM_TEMPORAL)",
 		loop_memcpy_t, LIM_PCOPY),

@@ -134,6 +134,7 @@ note_result(struct summary *s, const struct tcase *t, const struct result *r)
 		s->nsum++;
 	}
 	s->ratios[s->nratio++] = r->ratio;
+	note_target(&s->targets, t, r);
 	fmt_size(Sizes[t->si].size, sz, sizeof(sz));
 	if (s->nratio == 1 || r->ratio < s->worst) {
 		s->worst = r->ratio;
@@ -206,6 +207,9 @@ print_summary(struct summary *s, int aa, double t_start, double load0)
 			quantile(dev, s->nratio, 0.9),
 			quantile(dev, s->nratio, 1.0));
 	}
+	if (!aa && s->nratio)
+		print_targets(&s->targets,
+			s->nsum ? exp(s->logsum / s->nsum) : 0, s->nsum);
 	out("\nRun time %.0f s; load average %.2f at start, %.2f at end "
 		"(other processes share the CPUs: figures are noisy). "
 		"%lu trials, %lu reruns because the scheduler preempted the "

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
 # Shows that pmembench's correctness checks can fail: runs it against
-# libraries broken on purpose (broken.c) and expects a non-zero exit each time.
+# libraries broken on purpose (broken.c) and expects a non-zero exit each time;
+# and that its targets report names a case a slow library loses.
 # Usage: bench/selftest.sh [BUILD_DIR]
 
 topdir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -26,15 +27,19 @@ cases=(
 	"6 map_file FAIL (ours)"
 	"7 persist FAIL: signal 11"
 )
+# broken_lib BUG: builds libbroken$BUG.so around the reference
+broken_lib() {
+	cc -shared -fPIC -O2 -DBUG="$1" -I"$topdir/include" \
+		-Wl,-soname,"libbroken$1.so" -o "$out/libbroken$1.so" \
+		"$topdir/bench/broken.c" \
+		-Wl,--no-as-needed \
+		"$(readlink -f "$ref")" -ldl
+}
 bad=0
 for c in "${cases[@]}"; do
 	read -r bug filter want <<<"$c"
 	lib=$out/libbroken$bug.so
-	cc -shared -fPIC -O2 -DBUG="$bug" -I"$topdir/include" \
-		-Wl,-soname,"libbroken$bug.so" -o "$lib" \
-		"$topdir/bench/broken.c" \
-		-Wl,--no-as-needed \
-		"$(readlink -f "$ref")" -ldl || exit 2
+	broken_lib "$bug" || exit 2
 	log=$out/bug$bug.log
 	"$build/bench/pmembench" --ours "$lib" --ref "$ref" --no-limits \
 		--filter "$filter" --sizes 64,4K+1 --time 1 --pairs 2,2 \
@@ -48,6 +53,23 @@ for c in "${cases[@]}"; do
 		bad=1
 	fi
 done
+# a library that copies twice is right (exit 0) but misses the ratio floor
+broken_lib 8 || exit 2
+"$build/bench/pmembench" --ours "$out/libbroken8.so" --ref "$ref" --no-limits \
+	--filter memcpy_persist --sizes 4K --time 2 --pairs 10,10 \
+	>"$out/slow.log" 2>&1
+rc=$?
+if [ $rc -eq 0 ] &&
+    grep -q '^| every case: ref/ours >= 0.97 | memcpy_persist 4K (0\.[0-8]' \
+	"$out/slow.log" &&
+    grep -q '^| every case: .*| \*\*no\*\* |$' "$out/slow.log"; then
+	echo "PASS: a library twice as slow is named under the targets:" \
+		"$(grep -m1 '^| every case' "$out/slow.log")"
+else
+	echo "FAIL: the slow library is not reported (exit $rc), see" \
+		"$out/slow.log"
+	bad=1
+fi
 # the unbroken reference on both sides must pass the same checks
 "$build/bench/pmembench" --ours "$ref" --ref "$ref" --no-limits \
 	--sizes 64,4K+1 --time 2 --pairs 2,2 >"$out/aa.log" 2>&1
