@@ -43,7 +43,7 @@ note_target(struct targets *g, const struct tcase *t, const struct result *r)
 	if (r->ratio < FLOOR_RATIO) {
 		if (g->nlow < TARGET_NAMES)
 			snprintf(g->low[g->nlow], sizeof(g->low[0]),
-				"%s (%.2f)", name, r->ratio);
+				"%s (%.3f)", name, r->ratio);
 		g->nlow++;
 	}
 	if (t->op->summary && sp->size >= WIDE_SIZE) {
