@@ -167,7 +167,17 @@ TPL(copy_lines)(char *d, const char *s, int lines, int nt,
 {
 #ifdef line_stream_copy
 	if (nt) {
-		for (int l = 0; l < lines; l++) {
+		/*
+		 * Each line is loaded and stored by one instruction, not all
+		 * loads first: with dst above an overlapping src the lines go
+		 * top down, or a line's store would land on the source of the
+		 * next one up before it is read.
+		 */
+		int down = (uintptr_t)d > (uintptr_t)s;
+
+		for (int i = 0; i < lines; i++) {
+			int l = down ? lines - 1 - i : i;
+
 			TRACE_STREAM(d + l * CACHELINE_SIZE, CACHELINE_SIZE);
 			line_stream_copy(d + l * CACHELINE_SIZE,
 				s + l * CACHELINE_SIZE);

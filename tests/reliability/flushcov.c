@@ -16,6 +16,7 @@
 #include "arch.h"
 #include "kernels.h"
 #include "trace_check.h"
+#include "../lib/emu_kernels.h"
 
 /* the generic kernels flush through the dispatch table */
 struct pmem_funcs Funcs;
@@ -286,6 +287,9 @@ main(int argc, char *argv[])
 #ifdef HAVE_MOVDIR64B_KERNELS
 		{ &x86_kernels_movdir64b, HAS_MOVDIR64B, "movdir64b" },
 #endif
+		/* their template paths on any AVX CPU */
+		{ &x86_kernels_emu_avx512f, HAS_AVX, "avx" },
+		{ &x86_kernels_emu_movdir64b, HAS_AVX, "avx" },
 	};
 	struct variant v[64];
 

@@ -28,7 +28,11 @@ for t in out range map kernels; do
 		wrapflags=""
 		for w in ${wraps[$t]}; do wrapflags+=" -Wl,--wrap=$w"; done
 		bin=$out/test_${t}_$b
-		if ! $CC $cflags "$PMEM_TOPDIR/tests/unit/test_$t.c" $wrapflags \
+		extra=""	# kernels: the emulated AVX-512F/MOVDIR64B shapes
+		[ "$t" = kernels ] && extra="$PMEM_TOPDIR/tests/lib/emu_avx512f.c
+			$PMEM_TOPDIR/tests/lib/emu_movdir64b.c"
+		# shellcheck disable=SC2086
+		if ! $CC $cflags "$PMEM_TOPDIR/tests/unit/test_$t.c" $extra $wrapflags \
 		    "$PMEM_BUILD/$b/libpmem.a" -lcmocka -lpthread -o "$bin"; then
 			fail "unit $t ($b): build"
 			continue

@@ -24,6 +24,7 @@
 #include "funcs.h"
 #include "kernels.h"
 
+#include "../lib/emu_kernels.h"
 #include "../lib/overlap_sweep.h"
 
 #define AREA (4u << 20)		/* per buffer, between guard pages */
@@ -141,6 +142,11 @@ setup(void **state)
 	add_family_if(&x86_kernels_movdir64b, cpu, CPU_MOVDIR64B,
 		"movdir64b", "MOVDIR64B");
 #endif
+	/* the same template paths on any AVX CPU (tests/lib/emu_kernels.h) */
+	add_family_if(&x86_kernels_emu_avx512f, cpu, CPU_AVX, "emu_avx512f",
+		"AVX");
+	add_family_if(&x86_kernels_emu_movdir64b, cpu, CPU_AVX,
+		"emu_movdir64b", "AVX");
 	add("memmove_generic_flush", memmove_generic_flush, NULL);
 	add("memmove_generic_noflush", memmove_generic_noflush, NULL);
 	add("memset_generic_flush", NULL, memset_generic_flush);
