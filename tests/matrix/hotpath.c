@@ -20,6 +20,7 @@
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <errno.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -141,7 +142,7 @@ posix_memalign(void **p, size_t align, size_t n)
 {
 	note("posix_memalign");
 	*p = __libc_memalign(align, n);
-	return *p ? 0 : 12 /* ENOMEM */;
+	return *p ? 0 : ENOMEM;
 }
 
 /* environ is read directly: dlsym might itself look a variable up */
