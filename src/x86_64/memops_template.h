@@ -160,21 +160,23 @@ TPL(fill_small)(char *d, int c, size_t n)
 	}
 }
 
-/* copies `lines` whole lines to a line-aligned d */
+/*
+ * copies `lines` whole lines to a line-aligned d; `down` when the caller
+ * walks down (dst above an overlapping src)
+ */
 static force_inline void
-TPL(copy_lines)(char *d, const char *s, int lines, int nt,
+TPL(copy_lines)(char *d, const char *s, int lines, int down, int nt,
 	flush_line_fn flush)
 {
+	(void) down;	/* the vector path loads every line before storing */
 #ifdef line_stream_copy
 	if (nt) {
 		/*
 		 * Each line is loaded and stored by one instruction, not all
-		 * loads first: with dst above an overlapping src the lines go
-		 * top down, or a line's store would land on the source of the
-		 * next one up before it is read.
+		 * loads first: walking down, the lines go top down too, or a
+		 * line's store would land on the source of the next one up
+		 * before it is read.
 		 */
-		int down = (uintptr_t)d > (uintptr_t)s;
-
 		for (int i = 0; i < lines; i++) {
 			int l = down ? lines - 1 - i : i;
 
@@ -266,9 +268,9 @@ TPL(move_forward)(char *d, const char *s, size_t n, int nt,
 		n -= head;
 	}
 	for (; n >= STEP; n -= STEP, d += STEP, s += STEP)
-		TPL(copy_lines)(d, s, LINES_PER_STEP, nt, flush);
+		TPL(copy_lines)(d, s, LINES_PER_STEP, 0, nt, flush);
 	for (; n >= CACHELINE_SIZE; n -= CACHELINE_SIZE) {
-		TPL(copy_lines)(d, s, 1, nt, flush);
+		TPL(copy_lines)(d, s, 1, 0, nt, flush);
 		d += CACHELINE_SIZE;
 		s += CACHELINE_SIZE;
 	}
@@ -298,12 +300,12 @@ TPL(move_backward)(char *d, const char *s, size_t n, int nt,
 	for (; n >= STEP; n -= STEP) {
 		de -= STEP;
 		se -= STEP;
-		TPL(copy_lines)(de, se, LINES_PER_STEP, nt, flush);
+		TPL(copy_lines)(de, se, LINES_PER_STEP, 1, nt, flush);
 	}
 	for (; n >= CACHELINE_SIZE; n -= CACHELINE_SIZE) {
 		de -= CACHELINE_SIZE;
 		se -= CACHELINE_SIZE;
-		TPL(copy_lines)(de, se, 1, nt, flush);
+		TPL(copy_lines)(de, se, 1, 1, nt, flush);
 	}
 	TPL(after_stream)(nt, wc_barrier);
 	if (n) {
