@@ -102,6 +102,8 @@ struct opdef {
 	int summary;		/* counts in the copy/set/persist geomean */
 	int file;		/* maps the case's file instead of buffers */
 	size_t max_size;	/* larger sizes are skipped; 0: none are */
+	size_t min_size;	/* smaller sizes are skipped */
+	int hot;		/* one slot at every size: stays in the cache */
 	int big_copy;		/* a copy held to the best copy loop */
 };
 

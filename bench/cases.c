@@ -25,6 +25,7 @@ enum op_id {
 	OP_PERSIST,
 	OP_FLUSH_DRAIN,
 	OP_MEMCPY_READ,
+	OP_MEMMOVE_HOT,
 	OP_IS_PMEM_1,
 	OP_IS_PMEM_1000,
 	OP_MAP_UNMAP,
@@ -232,6 +233,17 @@ const struct opdef Ops[] = {
 		.what = "pmem_memcpy_persist(d, s, n); read each line of d "
 			"(up to 4K; the cost the non-temporal threshold weighs)",
 		.loop = loop_memcpy_read, .nmaps = -1, .max_size = 4096 },
+	/*
+	 * Large moves whose range is already in the cache: ordinary stores
+	 * plus a flush against the streaming the reference uses, the other
+	 * side of the choice the cold memmove rows show.
+	 */
+	[OP_MEMMOVE_HOT] = { .name = "memmove_persist_up/hot",
+		.what = "as memmove_persist_up, 1-16 MiB, always on the same "
+			"slot, so the range stays in a large enough last-level "
+			"cache",
+		.loop = loop_memmove_up, .lim = LIM_PCOPY, .nmaps = -1,
+		.hot = 1, .min_size = MIB, .max_size = 16 * MIB },
 	[OP_IS_PMEM_1] = { .name = "is_pmem/1map",
 		.what = "pmem_is_pmem(d, n) on DRAM, 1 live pmem_map_file "
 			"mapping",
@@ -378,8 +390,9 @@ check_case(const struct lib *l, struct bcase *c, int *result, char *why,
 	s = SRC(c);
 	switch (id) {
 	case OP_MEMMOVE_UP:
+	case OP_MEMMOVE_HOT:
 	case OP_MEMMOVE_DOWN:
-		move_addrs(c, id == OP_MEMMOVE_UP, &d, &s);
+		move_addrs(c, id != OP_MEMMOVE_DOWN, &d, &s);
 		memmove(want + (d - slot), want + (s - slot), c->size);
 		ret = l->memmove_persist(d, s, c->size);
 		rc = check_ret(ret, d, "pmem_memmove_persist", why, whylen);

@@ -480,6 +480,8 @@ build_cases(void)
 				continue;
 			if (Ops[o].max_size && Sizes[i].size > Ops[o].max_size)
 				continue;
+			if (Sizes[i].size < Ops[o].min_size)
+				continue;
 			if (NCases == MAX_CASES) {
 				fprintf(stderr, "pmembench: too many cases\n");
 				exit(2);

@@ -250,6 +250,8 @@ run_setup(struct run *r, const struct tcase *t, char *src, char *dst,
 		.mis = Sizes[t->si].mis, .src = src, .dst = dst };
 	c->shift = c->size >= 128 ? 64 : (c->size + 1) / 2;
 	geometry(c->size, &c->stride, &c->nslots);
+	if (t->op->hot)
+		c->nslots = 1;
 	if (t->op->file)
 		c->path = map_path(c->size);
 	fmt_size(c->size, sz, sizeof(sz));
