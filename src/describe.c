@@ -4,6 +4,7 @@
  * what ./libpmem.so.1 prints, produced once so the two cannot disagree.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "arch.h"
@@ -38,4 +39,11 @@ pmem_describe(describe_func emit)
 	emitf(emit, "memset without flush: %s", n->memset[MEM_MOV_NOFLUSH]);
 	emitf(emit, "non-temporal threshold: %zu bytes (unflagged copies "
 		"this long or longer stream)", Funcs.movnt_threshold);
+	if (Funcs.overlap_movnt_min == SIZE_MAX)
+		emit("overlapping moves: ordinary stores at every size "
+			"(cache size unknown)");
+	else
+		emitf(emit, "overlapping moves: ordinary stores below %zu "
+			"bytes (half the last-level cache)",
+			Funcs.overlap_movnt_min);
 }

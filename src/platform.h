@@ -50,6 +50,9 @@ int plat_unmap(void *addr, size_t len);
 /* msync(MS_SYNC) of a page-aligned range */
 int plat_msync(void *addr, size_t len);
 
+/* bytes of the last-level data cache CPU 0 uses; 0 when unknown */
+size_t plat_llc_size(void);
+
 /* 1 when every nd region's persistence domain is the CPU cache (eADR) */
 int plat_auto_flush(void);
 /* asks the region to flush its write-pending queues (deep_flush) */

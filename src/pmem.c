@@ -55,9 +55,10 @@ mem_kind(size_t len, unsigned flags)
 /*
  * An overlapping move reads the very lines it writes: they are in the
  * cache, and streaming stores to cached lines force them out first. Plain
- * stores plus a flush measured 2-2.5x faster for 256 B - 4 KiB moves
- * (bench: memmove_persist_up/down), so unflagged overlapping moves use
- * them. An explicit NONTEMPORAL/WC flag is still honoured.
+ * stores plus a flush measured 2-3x faster for 256 B - 8 MiB moves
+ * (bench: memmove_persist_up/down, memmove_persist_up/hot), so unflagged
+ * overlapping moves use them up to half the last-level cache (init.c
+ * says why not beyond). An explicit NONTEMPORAL/WC flag is still honoured.
  */
 static force_inline enum mem_kind
 move_kind(const void *dst, const void *src, size_t len, unsigned flags)
@@ -65,7 +66,8 @@ move_kind(const void *dst, const void *src, size_t len, unsigned flags)
 	uintptr_t dist = (uintptr_t)dst - (uintptr_t)src;
 
 	if (!(flags & (MEM_F_MOVNT | MEM_F_MOV | PMEM_F_MEM_NOFLUSH)) &&
-			(dist < len || -dist < len))
+			(dist < len || -dist < len) &&
+			len < Funcs.overlap_movnt_min)
 		return MEM_MOV;
 	return mem_kind(len, flags);
 }

@@ -4,7 +4,8 @@
  * environment setting of the kernel matrix: lengths 0..1100 at every
  * destination offset, larger sizes, overlaps both ways, every flag set,
  * guard bytes. "probe" mode only makes one call of each kind, so that a
- * level-15 debug log shows which kernels ran.
+ * level-15 debug log shows which kernels ran; "overlap N" moves across
+ * the size from which overlapping moves stream.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,6 +98,23 @@ overlap(size_t len, size_t dist, int dst_above)
 	return 0;
 }
 
+/*
+ * "overlap N": one overlapping move just below N bytes and one of N, the
+ * size from which unflagged overlapping moves stream (a level-15 log
+ * shows the kernels); both must still move the data right.
+ */
+static int
+overlap_edge(size_t n)
+{
+	free(Dst);
+	free(Ref);
+	Dst = malloc(n + 4096);
+	Ref = malloc(n + 4096);
+	if (!Dst || !Ref || n < 128)
+		return 2;
+	return overlap(n - 1, 64, 1) | overlap(n, 64, 1);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -111,6 +129,8 @@ main(int argc, char *argv[])
 	for (size_t i = 0; i < BUF; i++)
 		Src[i] = (char)rnd();
 
+	if (argc == 3 && strcmp(argv[1], "overlap") == 0)
+		return overlap_edge(strtoull(argv[2], NULL, 0));
 	if (probe) {
 		/* small temporal, large non-temporal, NOFLUSH */
 		for (int op = 0; op < 3; op++) {

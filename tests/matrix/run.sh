@@ -143,6 +143,38 @@ nt_lines_together() {
 		{ echo "nt_order.awk missed a planted interleaving"; return 1; }
 }
 
+# half the last-level cache by sysfs, as the library reads it
+half_llc() {
+	local d best=0 level=0 l t sz
+	for d in /sys/devices/system/cpu/cpu0/cache/index*; do
+		t=$(cat "$d/type" 2>/dev/null) || continue
+		[ "$t" = Instruction ] && continue
+		l=$(cat "$d/level") sz=$(cat "$d/size")
+		[ "$l" -ge "$level" ] || continue
+		level=$l
+		case $sz in
+		*K) best=$((${sz%K} << 10)) ;;
+		*M) best=$((${sz%M} << 20)) ;;
+		*) best=$sz ;;
+		esac
+	done
+	echo $((best / 2))
+}
+
+# unflagged overlapping moves stream from half the last-level cache up:
+# the describe line names that size, and the kernels change there
+overlap_streams_from_half_llc() {
+	local n
+	n=$(half_llc)
+	[ "$n" -gt 0 ] || { echo "no cache size in sysfs"; return 77; }
+	LD_LIBRARY_PATH="$PMEM_DEBUG_LIBDIR" PMEM_LOG_LEVEL=15 \
+		"$bin" overlap "$n" 2>"$log" || { echo "overlap $n failed"; return 1; }
+	grep -q "overlapping moves: ordinary stores below $n bytes" "$log" &&
+	grep -Eq "memmove_mov_[a-z0-9_]+\] dst .* len $((n - 1))\$" "$log" &&
+	grep -Eq "memmove_movnt_[a-z0-9_]+\] dst .* len $n\$" "$log" ||
+		{ grep -E 'overlapping|len '"$((n - 1))"'$|len '"$n"'$' "$log"; return 1; }
+}
+
 threshold() { # PMEM_MOVNT_THRESHOLD changes which kernel a 100-byte copy uses
 	env PMEM_MOVNT_THRESHOLD=0 LD_LIBRARY_PATH="$PMEM_DEBUG_LIBDIR" \
 		PMEM_LOG_LEVEL=15 "$bin" probe 2>"$log" || return 1
@@ -181,6 +213,8 @@ check "matrix: cpuid runs only at load time (in cpu_features, from arch_init)" \
 	cpuid_at_load_only
 check "matrix: each line's streaming stores are issued together" \
 	nt_lines_together
+check "matrix: overlapping moves stream from half the last-level cache" \
+	overlap_streams_from_half_llc
 has avx512f || skip "matrix: avx512f kernels not run: CPU has no AVX-512F"
 has movdir64b || skip "matrix: movdir64b kernels not run: CPU has no MOVDIR64B"
 summary

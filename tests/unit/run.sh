@@ -17,7 +17,7 @@ declare -A wraps=(
 	[range]="pmem_msync plat_region_deep_flush"
 	[map]="plat_file_type plat_open plat_devdax_size plat_devdax_align plat_devdax_region plat_map plat_region_deep_flush"
 	[kernels]=""
-	[init]="cpu_features plat_auto_flush"
+	[init]="cpu_features plat_auto_flush plat_llc_size"
 )
 # kernels take long at -O0 and the debug build adds nothing to them
 declare -A builds=([out]="nondebug debug" [range]="nondebug debug"

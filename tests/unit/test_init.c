@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The x86_64 load-time choice for CPUs this machine is not: CPUID and the
- * eADR probe are replaced (-Wl,--wrap) with feature sets from a table, and
- * for each with a set of tuning variables pmem_init() must pick the named
- * flush, vector family, streaming family and WC barrier. The matrix suite
+ * The x86_64 load-time choice for CPUs this machine is not: CPUID, the
+ * eADR probe and the cache size are replaced (-Wl,--wrap) with values
+ * from a table, and for each with a set of tuning variables pmem_init()
+ * must pick the named flush, vector family, streaming family and WC
+ * barrier. The matrix suite
  * checks the same choices through the debug log, but only for the CPU it
  * runs on; this reaches AVX-512F, MOVDIR64B, Intel's WC default and
  * CLFLUSH-only CPUs everywhere.
@@ -11,6 +12,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,9 +25,17 @@
 
 unsigned __wrap_cpu_features(void);
 int __wrap_plat_auto_flush(void);
+size_t __wrap_plat_llc_size(void);
 
 static unsigned Fake_cpu;
 static int Fake_eadr;
+static size_t Fake_llc = 32u << 20;
+
+size_t
+__wrap_plat_llc_size(void)
+{
+	return Fake_llc;
+}
 
 unsigned
 __wrap_cpu_features(void)
@@ -211,12 +221,30 @@ test_deep_flush_under_eadr(void **state)
 	assert_string_equal(Funcs.names.caches, "flushed");
 }
 
+/* overlapping moves stream from half the last-level cache, or never */
+static void
+test_overlap_streaming_size(void **state)
+{
+	(void) state;
+	Fake_cpu = ZEN;
+	Fake_eadr = 0;
+	set_env("");
+	Fake_llc = 32u << 20;
+	pmem_init();
+	assert_int_equal(Funcs.overlap_movnt_min, 16u << 20);
+	Fake_llc = 0;
+	pmem_init();
+	assert_true(Funcs.overlap_movnt_min == SIZE_MAX);
+	Fake_llc = 32u << 20;
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_choices),
 		cmocka_unit_test(test_deep_flush_under_eadr),
+		cmocka_unit_test(test_overlap_streaming_size),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
