@@ -64,10 +64,11 @@ plat_llc_size(void)
 			continue;
 		snprintf(path, sizeof(path), CACHE_DIR "/index%u/level", i);
 		if (!read_line(path, buf, sizeof(buf)) ||
-				sscanf(buf, "%u", &level) != 1)
+				sscanf(buf, "%u", &level) != 1 ||
+				level < best_level)
 			continue;
 		snprintf(path, sizeof(path), CACHE_DIR "/index%u/size", i);
-		if (!read_line(path, buf, sizeof(buf)) || level < best_level)
+		if (!read_line(path, buf, sizeof(buf)))
 			continue;
 		best_level = level;
 		best = parse_size(buf);

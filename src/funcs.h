@@ -56,7 +56,7 @@ struct pmem_funcs {
 	memmove_func memmove[MEM_KINDS];
 	memset_func memset[MEM_KINDS];
 	size_t movnt_threshold;	/* smallest unflagged copy using MEM_MOVNT */
-	size_t overlap_movnt_min;	/* ... and overlapping move */
+	size_t overlap_movnt_min; /* ... unflagged overlapping move */
 	int has_hw_drain;
 	struct pmem_funcs_names names;
 };

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * pmem_init(): the generic half of the load-time decisions (flush policy,
- * non-temporal threshold, generic kernels), then the architecture's half.
+ * non-temporal threshold, overlapping-move size, generic kernels), then
+ * the architecture's half.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -64,13 +65,11 @@ movnt_threshold(void)
 }
 
 /*
- * Unflagged overlapping moves use ordinary stores and a flush: the range
- * they read is in the cache, and streaming into cached lines forces them
- * out first (2-3x slower, bench memmove_persist_*). That holds while the
- * range can stay in the cache; from half the last-level cache up the
- * streaming stores win (bench memmove_persist_up/hot 16 MiB on a 32 MiB
- * LLC: 0.84 with ordinary stores), so such moves stream like any large
- * copy. Unknown cache size: always ordinary stores.
+ * Where unflagged overlapping moves stop using ordinary stores (pmem.c,
+ * move_kind): that choice pays while the range stays in the cache; from
+ * half the last-level cache up streaming wins (bench memmove_persist_up/hot
+ * 16 MiB on a 32 MiB LLC: 0.84 with ordinary stores). Unknown cache size:
+ * ordinary stores at every size.
  */
 static size_t
 overlap_movnt_min(void)
