@@ -244,6 +244,7 @@ struct targets {
 	unsigned nis_pmem;
 };
 
+void case_name(const struct tcase *t, char *buf, size_t len);
 void note_target(struct targets *g, const struct tcase *t,
 	const struct result *r);
 void print_targets(const struct targets *g, double geomean, unsigned nsum);

@@ -127,26 +127,19 @@ print_row(const struct tcase *t, const struct result *r)
 void
 note_result(struct summary *s, const struct tcase *t, const struct result *r)
 {
-	char sz[32];
-
 	if (t->op->summary) {
 		s->logsum += log(r->ratio);
 		s->nsum++;
 	}
 	s->ratios[s->nratio++] = r->ratio;
 	note_target(&s->targets, t, r);
-	fmt_size(Sizes[t->si].size, sz, sizeof(sz));
 	if (s->nratio == 1 || r->ratio < s->worst) {
 		s->worst = r->ratio;
-		snprintf(s->worst_name, sizeof(s->worst_name), "%s %s%s%s",
-			t->op->name, sz, Sizes[t->si].mis ? " dst" : "",
-			Sizes[t->si].mis ? mis_name(Sizes[t->si].mis) : "");
+		case_name(t, s->worst_name, sizeof(s->worst_name));
 	}
 	if (s->nratio == 1 || r->ratio > s->best) {
 		s->best = r->ratio;
-		snprintf(s->best_name, sizeof(s->best_name), "%s %s%s%s",
-			t->op->name, sz, Sizes[t->si].mis ? " dst" : "",
-			Sizes[t->si].mis ? mis_name(Sizes[t->si].mis) : "");
+		case_name(t, s->best_name, sizeof(s->best_name));
 	}
 }
 

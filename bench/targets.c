@@ -22,7 +22,8 @@
 #define IS_PMEM_SCALING 1.10
 #define IS_PMEM_VS_REF (1 / 1.2)	/* ref/ours, the call cost */
 
-static void
+/* "memcpy_persist 4K dst+1": how reports name a case */
+void
 case_name(const struct tcase *t, char *buf, size_t len)
 {
 	const struct size_spec *sp = &Sizes[t->si];
