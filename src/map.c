@@ -211,6 +211,5 @@ PMEM_EXPORT int
 pmem_unmap(void *addr, size_t len)
 {
 	LOG(3, "addr %p len %zu", addr, len);
-	range_unregister((uintptr_t)addr, len);
-	return plat_unmap(addr, len);
+	return range_unmap(addr, len, plat_unmap);
 }

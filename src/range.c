@@ -84,28 +84,37 @@ remove_at(size_t i)
 
 /*
  * Cuts [start, end) out of the registry, keeping the parts of partly
- * covered ranges. Needs one spare slot (a range split in two).
+ * covered ranges. Splitting one range in two needs a free slot; without
+ * one (can_split 0) that range is dropped whole: answering "not pmem" for
+ * live memory costs speed, answering "pmem" for unmapped memory loses data.
  */
 static void
-cut_locked(uintptr_t start, uintptr_t end)
+cut_locked(uintptr_t start, uintptr_t end, int can_split)
 {
 	size_t i = first_ending_after(start);
 
 	while (i < Ranges.n && Ranges.v[i].start < end) {
 		struct range r = Ranges.v[i];
+		int head = r.start < start, tail = end < r.end;
 
 		remove_at(i);
-		if (r.start < start) {
-			struct range head = r;
-
-			head.end = start;
-			insert_at(i++, &head);
+		if (head && tail && !can_split) {
+			LOG(2, "no memory to split a range; dropped "
+				"[%p, %p) whole", (void *)r.start,
+				(void *)r.end);
+			continue;
 		}
-		if (end < r.end) {
-			struct range tail = r;
+		if (head) {
+			struct range h = r;
 
-			tail.start = end;
-			insert_at(i++, &tail);
+			h.end = start;
+			insert_at(i++, &h);
+		}
+		if (tail) {
+			struct range t = r;
+
+			t.start = end;
+			insert_at(i++, &t);
 		}
 	}
 }
@@ -124,11 +133,17 @@ range_register(uintptr_t addr, size_t len, enum range_type type,
 	}
 	size_t i = first_ending_after(r.start);
 
+	/*
+	 * compat: the kernel gave us these addresses, so whatever the
+	 * registry still holds there was unmapped with plain munmap(); the
+	 * new mapping replaces it. The reference fails the new mapping with
+	 * ENOMEM ("duplicated persistent memory range") instead.
+	 */
 	if (i < Ranges.n && Ranges.v[i].start < r.end) {
 		LOG(4, "duplicated persistent memory range; presumably "
 			"unmapped with munmap() instead of pmem_unmap(): "
 			"addr %p len %zu", (void *)addr, len);
-		cut_locked(r.start, r.end);
+		cut_locked(r.start, r.end, 1);
 		i = first_ending_after(r.start);
 	}
 	insert_at(i, &r);
@@ -141,11 +156,41 @@ out:
 void
 range_unregister(uintptr_t addr, size_t len)
 {
+	uintptr_t end = addr + len < addr ? UINTPTR_MAX : addr + len;
+
 	pthread_rwlock_wrlock(&Ranges.lock);
-	/* a split needs one more slot; without it drop the pieces whole */
-	if (reserve(Ranges.n + 1) == 0)
-		cut_locked(addr, addr + len);
+	cut_locked(addr, end, reserve(Ranges.n + 1) == 0);
 	pthread_rwlock_unlock(&Ranges.lock);
+}
+
+/*
+ * munmap removes every page the range touches, or nothing when it fails;
+ * the registry follows it page for page, and only after it succeeded. The
+ * lock is held across the call so that a mapping made at the same address
+ * by another thread right after the munmap is registered after this cut,
+ * not cut by it. The spare slot is reserved before the munmap: once it
+ * succeeded the cut must happen, allocation or not.
+ */
+int
+range_unmap(void *addr, size_t len, int (*unmap)(void *, size_t))
+{
+	uintptr_t start = (uintptr_t)addr;
+	uintptr_t page = plat_pagesize();
+
+	pthread_rwlock_wrlock(&Ranges.lock);
+	int can_split = reserve(Ranges.n + 1) == 0;
+	int ret = unmap(addr, len);
+
+	if (ret == 0) {
+		uintptr_t end = start + len;
+
+		/* len 0 and ranges past the top fail in munmap itself */
+		end = end < start || end > UINTPTR_MAX - page + 1 ?
+			UINTPTR_MAX : align_up(end, page);
+		cut_locked(start, end, can_split);
+	}
+	pthread_rwlock_unlock(&Ranges.lock);
+	return ret;
 }
 
 /* 1 when every byte of [addr, addr + len) lies in registered ranges */
@@ -155,6 +200,10 @@ range_is_pmem(uintptr_t addr, size_t len)
 	uintptr_t end = addr + len;
 	int ret = 1;
 
+	/* a range wrapping past the top of the address space is no mapping
+	 * at all (the reference answers 0 too) */
+	if (end < addr)
+		return 0;
 	pthread_rwlock_rdlock(&Ranges.lock);
 	size_t i = first_ending_after(addr);
 
@@ -197,11 +246,11 @@ range_deep_drain(uintptr_t addr, size_t len)
 
 	while (len > 0) {
 		if (!find_overlap(addr, len, &r))
-			return pmem_msync((void *)addr, len);
+			return plat_msync((const void *)addr, len);
 		if (r.start > addr) {
 			size_t gap = r.start - addr;
 
-			if (pmem_msync((void *)addr, gap) != 0)
+			if (plat_msync((const void *)addr, gap) != 0)
 				return -1;
 			addr += gap;
 			len -= gap;
@@ -211,7 +260,7 @@ range_deep_drain(uintptr_t addr, size_t len)
 		if (r.type == RANGE_DEVDAX) {
 			if (plat_region_deep_flush(r.region_id) != 0)
 				return -1;
-		} else if (pmem_msync((void *)addr, part) != 0) {
+		} else if (plat_msync((const void *)addr, part) != 0) {
 			return -1;
 		}
 		addr += part;

@@ -18,6 +18,8 @@ enum range_type {
 int range_register(uintptr_t addr, size_t len, enum range_type type,
 	unsigned region_id);
 void range_unregister(uintptr_t addr, size_t len);
+/* unmap(addr, len), then the pages it removed leave the registry */
+int range_unmap(void *addr, size_t len, int (*unmap)(void *, size_t));
 int range_is_pmem(uintptr_t addr, size_t len);
 int range_deep_drain(uintptr_t addr, size_t len);
 size_t range_count(void);

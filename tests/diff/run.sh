@@ -40,6 +40,15 @@ for prog in diff_map diff_mem; do
 		built=0
 	fi
 done
+# the registry probe runs as its own process per library, under a shim
+if ! "$CC" -O2 -Wall -Wextra -Werror -shared -fPIC -o "$out/mapsync_shim.so" \
+	"$here/mapsync_shim.c" -ldl ||
+   ! "$CC" -std=gnu11 -O2 -Wall -Wextra -Werror -I"$PMEM_INCLUDEDIR" \
+	-o "$out/registry_probe" "$here/registry_probe.c" \
+	-L"$PMEM_RELEASE_LIBDIR" -lpmem; then
+	fail "diff: building registry_probe"
+	built=0
+fi
 if [ $built -eq 0 ]; then
 	summary
 	exit 1
@@ -67,6 +76,29 @@ if [ -e "$rel" ]; then
 else
 	fail "diff: our release library is missing: $rel"
 fi
+# pmem_unmap with odd lengths and failing arguments, on mappings that
+# register through a simulated MAP_SYNC: the registry answers as the
+# reference does, and neither says 1 for memory the kernel unmapped
+registry() {
+	local libdir=$1 tag=$2 rc
+	env LD_PRELOAD="$out/mapsync_shim.so" LD_LIBRARY_PATH="$libdir" \
+		"$out/registry_probe" "$work/registry-$tag" > "$work/reg-$tag.out"
+	rc=$?
+	rm -f "$work/registry-$tag"
+	return $rc
+}
+regcheck() {
+	local ourdir=$1 rc=0
+	registry "$(dirname "$ref")" ref || { echo "reference:"; cat "$work/reg-ref.out"; rc=1; }
+	registry "$ourdir" ours || { echo "ours:"; cat "$work/reg-ours.out"; rc=1; }
+	diff -u "$work/reg-ref.out" "$work/reg-ours.out" || rc=1
+	return $rc
+}
+check "registry after partial and failed pmem_unmap (release)" \
+	regcheck "$PMEM_RELEASE_LIBDIR"
+check "registry after partial and failed pmem_unmap (debug)" \
+	regcheck "$PMEM_DEBUG_LIBDIR"
+
 if [ -e "$dbg" ]; then
 	check "map_file (debug, 1/8)" "$map" map "$ref" "$dbg" 8 5
 	check "misc API (debug)" "$map" misc "$ref" "$dbg"

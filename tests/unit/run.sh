@@ -14,7 +14,7 @@ cflags="-O2 -g -Wall -Wextra -Werror -I$PMEM_INCLUDEDIR -I$src -I$src/x86_64"
 # test name -> the platform functions it replaces
 declare -A wraps=(
 	[out]=""
-	[range]="pmem_msync plat_region_deep_flush"
+	[range]="plat_msync plat_region_deep_flush plat_pagesize realloc"
 	[map]="plat_file_type plat_open plat_devdax_size plat_devdax_align plat_devdax_region plat_map plat_region_deep_flush"
 	[kernels]=""
 	[init]="cpu_features plat_auto_flush plat_llc_size"

@@ -2,12 +2,14 @@
 /*
  * range.c: registration, splitting on partial unmap, lookups across
  * adjacent ranges and the deep-drain walk (msync and region flush are
- * replaced by recorders through -Wl,--wrap).
+ * replaced by recorders through -Wl,--wrap). realloc is wrapped too, so
+ * that a split can be made to find no memory.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include <cmocka.h>
 
@@ -15,8 +17,42 @@
 
 #define A(x) ((uintptr_t)(x) * 4096)
 
-int __wrap_pmem_msync(const void *addr, size_t len);
+int __wrap_plat_msync(const void *addr, size_t len);
 int __wrap_plat_region_deep_flush(unsigned region_id);
+size_t __wrap_plat_pagesize(void);
+void *__wrap_realloc(void *p, size_t size);
+void *__real_realloc(void *p, size_t size);
+
+static int Realloc_fails;	/* realloc returns NULL while set */
+
+void *
+__wrap_realloc(void *p, size_t size)
+{
+	return Realloc_fails ? NULL : __real_realloc(p, size);
+}
+
+size_t
+__wrap_plat_pagesize(void)
+{
+	return 4096;
+}
+
+/* munmap stand-ins for range_unmap */
+static int
+unmap_ok(void *addr, size_t len)
+{
+	(void) addr;
+	(void) len;
+	return 0;
+}
+
+static int
+unmap_fails(void *addr, size_t len)
+{
+	(void) addr;
+	(void) len;
+	return -1;
+}
 
 struct call {
 	uintptr_t addr;
@@ -28,7 +64,7 @@ static struct call Calls[16];
 static int Ncalls;
 
 int
-__wrap_pmem_msync(const void *addr, size_t len)
+__wrap_plat_msync(const void *addr, size_t len)
 {
 	Calls[Ncalls++] = (struct call){ (uintptr_t)addr, len, 0, 0 };
 	return 0;
@@ -45,6 +81,7 @@ static int
 reset(void **state)
 {
 	(void) state;
+	Realloc_fails = 0;
 	range_unregister(0, UINTPTR_MAX);
 	Ncalls = 0;
 	return 0;
@@ -136,6 +173,64 @@ test_deep_drain_walk(void **state)
 	assert_int_equal(Ncalls, 0);
 }
 
+/* munmap takes whole pages: so does the registry, and only on success */
+static void
+test_unmap_follows_munmap(void **state)
+{
+	(void) state;
+	range_register(A(10), A(8), RANGE_MAP_SYNC, 0);
+	assert_int_equal(range_unmap((void *)A(11), 100, unmap_ok), 0);
+	assert_false(range_is_pmem(A(11) + 100, 100));
+	assert_false(range_is_pmem(A(12) - 1, 1));
+	assert_true(range_is_pmem(A(10), A(1)));
+	assert_true(range_is_pmem(A(12), A(6)));
+	assert_int_equal(range_unmap((void *)A(16), A(1) + 1, unmap_ok), 0);
+	assert_false(range_is_pmem(A(17) + 1, 100));
+	assert_true(range_is_pmem(A(15), A(1)));
+	/* a failed munmap removed nothing: neither does the registry */
+	assert_int_equal(range_unmap((void *)(A(12) + 1), A(1), unmap_fails),
+		-1);
+	assert_true(range_is_pmem(A(12), A(4)));
+	assert_int_equal(range_count(), 2);
+}
+
+/* a split that finds no memory drops the range instead of keeping it */
+static void
+test_split_without_memory(void **state)
+{
+	(void) state;
+	range_fini();	/* capacity back to 0: registering grows it to 16 */
+	for (uintptr_t i = 0; i < 15; i++)
+		range_register(A(100 + 10 * i), A(4), RANGE_MAP_SYNC, 0);
+	/* a split fills the last slot; the next one must allocate */
+	assert_int_equal(range_unmap((void *)A(101), A(1), unmap_ok), 0);
+	assert_int_equal(range_count(), 16);
+	assert_true(range_is_pmem(A(100), A(1)));
+	assert_true(range_is_pmem(A(102), A(2)));
+
+	Realloc_fails = 1;
+	assert_int_equal(range_unmap((void *)A(111), A(1), unmap_ok), 0);
+	Realloc_fails = 0;
+	assert_false(range_is_pmem(A(111), 1));
+	assert_false(range_is_pmem(A(110), 1));
+	assert_false(range_is_pmem(A(112), 1));
+	assert_int_equal(range_count(), 15);
+	assert_true(range_is_pmem(A(120), A(4)));
+}
+
+/* a range past the top of the address space is never persistent memory */
+static void
+test_wrapping_range(void **state)
+{
+	(void) state;
+	range_register(A(10), A(4), RANGE_MAP_SYNC, 0);
+	assert_false(range_is_pmem(A(10), SIZE_MAX));
+	assert_false(range_is_pmem(A(11), SIZE_MAX - A(1)));
+	assert_false(range_is_pmem(0x1000, SIZE_MAX));
+	assert_false(range_is_pmem((uintptr_t)-4096, 8192));
+	assert_false(range_is_pmem((uintptr_t)-1, 2));
+}
+
 int
 main(void)
 {
@@ -146,6 +241,9 @@ main(void)
 		cmocka_unit_test_setup(test_duplicate_replaces, reset),
 		cmocka_unit_test_setup(test_many_ranges, reset),
 		cmocka_unit_test_setup(test_deep_drain_walk, reset),
+		cmocka_unit_test_setup(test_unmap_follows_munmap, reset),
+		cmocka_unit_test_setup(test_split_without_memory, reset),
+		cmocka_unit_test_setup(test_wrapping_range, reset),
 	};
 
 	return cmocka_run_group_tests_name("range", tests, NULL, NULL);
