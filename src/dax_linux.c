@@ -19,6 +19,7 @@
 #include "out.h"
 #include "platform.h"
 #include "platform_linux.h"
+#include "trace.h"
 
 #define ND_DEVICES "/sys/bus/nd/devices"
 
@@ -224,6 +225,7 @@ plat_region_deep_flush(unsigned region_id)
 	char buf[2];
 	int fd;
 
+	TRACE_SYSCALL();
 	snprintf(path, sizeof(path), ND_DEVICES "/region%u/deep_flush",
 		region_id);
 	fd = open(path, O_RDONLY | O_CLOEXEC);

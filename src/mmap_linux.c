@@ -14,6 +14,7 @@
 #include "env.h"
 #include "out.h"
 #include "platform.h"
+#include "trace.h"
 #include "util.h"
 
 #ifndef MAP_SYNC
@@ -166,10 +167,28 @@ plat_unmap(void *addr, size_t len)
 	return ret;
 }
 
+/*
+ * msync needs a page-aligned start: cover the same bytes from the page
+ * that holds addr.
+ * compat: a range whose page-rounded end passes the top of the address
+ * space fails with ENOMEM (nothing is mapped there). msync itself rounds
+ * such a length to 0 pages and succeeds, and the reference passes that on:
+ * pmem_msync(p, SIZE_MAX) returns 0 having written nothing back.
+ */
 int
-plat_msync(void *addr, size_t len)
+plat_msync(const void *addr, size_t len)
 {
-	int ret = msync(addr, len, MS_SYNC);
+	uintptr_t start = align_down((uintptr_t)addr, Pagesize);
+
+	len += (uintptr_t)addr - start;
+	if (len < (uintptr_t)addr - start || len > UINTPTR_MAX - start ||
+			start + len > UINTPTR_MAX - Pagesize + 1) {
+		errno = ENOMEM;
+		ERR("!msync");
+		return -1;
+	}
+	TRACE_SYSCALL();
+	int ret = msync((void *)start, len, MS_SYNC);
 
 	if (ret != 0)
 		ERR("!msync");

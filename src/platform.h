@@ -47,8 +47,8 @@ int plat_devdax_region(const char *path, unsigned *region_id);
  */
 void *plat_map(int fd, size_t len, size_t align, int *map_sync);
 int plat_unmap(void *addr, size_t len);
-/* msync(MS_SYNC) of a page-aligned range */
-int plat_msync(void *addr, size_t len);
+/* msync(MS_SYNC) of the pages holding [addr, addr + len) */
+int plat_msync(const void *addr, size_t len);
 
 /* bytes of the last-level data cache CPU 0 uses; 0 when unknown */
 size_t plat_llc_size(void);

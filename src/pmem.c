@@ -28,7 +28,11 @@
  *
  * With eADR (pmem_has_auto_flush()) the caches are inside the persistence
  * domain: pmem_flush becomes empty, the fence stays. pmem_deep_* always
- * flush the caches and then make the device flush its own queues.
+ * flush the caches, fence, and only then make the device flush its own
+ * queues (msync, or the region's deep_flush file): the write-backs are
+ * weakly ordered, and nothing promises that the kernel fences them for us
+ * before it asks the device. pmem_msync fences first for the same reason:
+ * a caller may have flushed lines itself and count on msync after them.
  */
 #include "funcs.h"
 #include "libpmem.h"
@@ -135,10 +139,8 @@ PMEM_EXPORT int
 pmem_msync(const void *addr, size_t len)
 {
 	LOG(15, "addr %p len %zu", addr, len);
-	uintptr_t start = align_down((uintptr_t)addr, plat_pagesize());
-
-	/* msync needs a page-aligned start; cover the same bytes from it */
-	return plat_msync((void *)start, len + ((uintptr_t)addr - start));
+	Funcs.fence();
+	return plat_msync(addr, len);
 }
 
 PMEM_EXPORT void
@@ -152,6 +154,7 @@ PMEM_EXPORT int
 pmem_deep_drain(const void *addr, size_t len)
 {
 	LOG(3, "addr %p len %zu", addr, len);
+	Funcs.fence();
 	return range_deep_drain((uintptr_t)addr, len);
 }
 
@@ -160,6 +163,7 @@ pmem_deep_persist(const void *addr, size_t len)
 {
 	LOG(3, "addr %p len %zu", addr, len);
 	Funcs.deep_flush(addr, len);
+	Funcs.fence();
 	return range_deep_drain((uintptr_t)addr, len);
 }
 

@@ -656,15 +656,21 @@ lib_map(const struct lib *l, const char *dir, size_t *len)
 
 enum range {
 	R_PLAIN, R_PLAIN_SUB, R_PLAIN_ZERO, R_LIB, R_LIB_SUB, R_LIB_ZERO,
-	R_HEAP, R_STACK, R_ANON, R_NULL, R_UNMAPPED, R_PLAIN_BEYOND, NRANGES
+	R_HEAP, R_STACK, R_ANON, R_NULL, R_UNMAPPED, R_PLAIN_BEYOND,
+	/* ranges whose end wraps past the top of the address space */
+	R_WRAP_LOW, R_WRAP_TOP, R_WRAP_ONE, R_LIB_WRAP, R_LIB_WRAP_SUB,
+	R_TOP, NRANGES
 };
+#define FIRST_WRAP R_WRAP_LOW
 
 static const char *const Range_names[NRANGES] = {
 	"plain mapping", "plain mapping +1, 100", "plain mapping, len 0",
 	"pmem_map_file mapping", "pmem_map_file mapping +4095, 2",
 	"pmem_map_file mapping, len 0", "heap 100", "stack 64",
 	"anonymous mmap 8 KiB", "NULL, 0", "unmapped 8 KiB",
-	"plain mapping, past its end",
+	"plain mapping, past its end", "0x1000, SIZE_MAX",
+	"-4096, 8192", "-1, 2", "pmem_map_file mapping, SIZE_MAX",
+	"pmem_map_file mapping +100, SIZE_MAX - 50", "-8192, 4096",
 };
 
 /* resolves a range kind to (addr, len) in the child */
@@ -705,6 +711,12 @@ get_range(const struct lib *l, enum range r, const char *dir,
 		break;
 	case R_NULL: *addr = NULL; break;
 	case R_PLAIN_BEYOND: *addr = plain; *len = 8192; break;
+	case R_WRAP_LOW: *addr = (void *)0x1000; *len = SIZE_MAX; break;
+	case R_WRAP_TOP: *addr = (void *)-4096; *len = 8192; break;
+	case R_WRAP_ONE: *addr = (void *)-1; *len = 2; break;
+	case R_LIB_WRAP: *addr = libm; *len = SIZE_MAX; break;
+	case R_LIB_WRAP_SUB: *addr = libm + 100; *len = SIZE_MAX - 50; break;
+	case R_TOP: *addr = (void *)-8192; *len = 4096; break;
 	case NRANGES: break;
 	}
 	*addr += off[r];
@@ -857,7 +869,25 @@ misc_case_valid(int id)
 	enum range r = (enum range)(id / NRANGE_OPS);
 	int flushes = op == M_DEEP_PERSIST || op == M_DEEP_FLUSH ||
 		op == M_FLUSH || op == M_PERSIST;
-	return !(flushes && (r == R_UNMAPPED || r == R_PLAIN_BEYOND));
+	return !(flushes && (r == R_UNMAPPED || r == R_PLAIN_BEYOND ||
+		r == R_TOP));
+}
+
+/*
+ * compat: msync rounds a length that runs past the top of the address
+ * space to 0 pages and succeeds, and the reference returns that success
+ * from pmem_msync and the deep calls; ours fails with ENOMEM
+ * (src/mmap_linux.c). For those cases the reference's answer is not
+ * compared: ours must be that failure.
+ */
+static int
+wrap_sync_case(int id)
+{
+	int op = id % NRANGE_OPS;
+	enum range r = (enum range)(id / NRANGE_OPS);
+
+	return id < N_RANGE_CASES && r >= FIRST_WRAP && r != R_TOP &&
+		(op == M_MSYNC || op == M_DEEP_DRAIN || op == M_DEEP_PERSIST);
 }
 
 static void
@@ -913,7 +943,12 @@ run_misc_case(struct ctx *x, int id)
 	free(db);
 	if (x->verbose)
 		printf("CASE misc #%d\n%s", id, oa);
-	int nd = obs_compare(oa, ob, NULL, x->a.name, x->b.name, NULL);
+	int nd;
+	if (wrap_sync_case(id))
+		nd = strstr(ob, "=-1\n") == NULL ||
+			strstr(ob, "errno=12 (") == NULL;
+	else
+		nd = obs_compare(oa, ob, NULL, x->a.name, x->b.name, NULL);
 	if (nd && x->reported++ < MAX_REPORTED) {
 		printf("DIFF misc case %d; %s saw:\n%s", id, x->a.name, oa);
 		obs_compare(oa, ob, NULL, x->a.name, x->b.name, stdout);

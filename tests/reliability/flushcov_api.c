@@ -4,7 +4,9 @@
  * -DPMEM_TRACE. The _persist copies must end with a fence after their last
  * flush or stream, NODRAIN must give the same events without that fence,
  * and pmem_flush/pmem_persist/pmem_deep_flush must flush exactly the lines
- * of their range. Environment switches (PMEM_NO_FLUSH, PMEM_WC_WORKAROUND,
+ * of their range. pmem_deep_persist, pmem_deep_drain and pmem_msync must
+ * fence every flush before their first system call (msync, or the
+ * deep_flush file of a Device DAX region registered here by hand). Environment switches (PMEM_NO_FLUSH, PMEM_WC_WORKAROUND,
  * ...) are honoured as the library reads them.
  *
  * Usage: flushcov_api [selftest]
@@ -15,6 +17,7 @@
 #include <string.h>
 
 #include "libpmem.h"
+#include "range.h"
 #include "trace_check.h"
 
 #define ARENA (1u << 20)
@@ -174,6 +177,48 @@ check_flushes(size_t len, size_t off, int mutate)
 	return 0;
 }
 
+enum deep_op { DEEP_PERSIST, DEEP_DRAIN, MSYNC, DEEP_OPS };
+static const char *const Deep_names[] = { "pmem_deep_persist",
+	"pmem_deep_drain", "pmem_msync" };
+
+/*
+ * The deep paths over a plain range (msync) and over one registered as
+ * Device DAX (the region's deep_flush file). mutate drops the fences, for
+ * the self-test.
+ */
+static int
+check_deep(enum deep_op op, int devdax, size_t len, size_t off, int mutate)
+{
+	const char *a = Buf + MARGIN + off;
+	char why[256];
+	int bad;
+
+	if (devdax)
+		range_register((uintptr_t)Buf, 2 * ARENA + 2 * MARGIN,
+			RANGE_DEVDAX, 4242);
+	trace_start();
+	if (op == DEEP_PERSIST)
+		pmem_deep_persist(a, len);
+	else if (op == DEEP_DRAIN)
+		pmem_deep_drain(a, len);
+	else
+		pmem_msync(a, len);
+	trace_stop();
+	if (devdax)
+		range_unregister((uintptr_t)Buf, 2 * ARENA + 2 * MARGIN);
+	Calls++;
+	while (mutate && trace_count(&Trace, EV_FENCE) > 0)
+		trace_drop(&Trace, EV_FENCE, 0);
+	bad = trace_check_fenced_syscall(&Trace, why, sizeof(why)) != 0;
+	if (!bad && op == DEEP_PERSIST)
+		bad = trace_check_flush_lines(&Trace, (uintptr_t)a, len, why,
+			sizeof(why)) != 0;
+	if (bad && ++Failures <= 6 && !Quiet)
+		printf("  FAILED: %s len %zu addr+%zu%s: %s\n", Deep_names[op],
+			len, off, devdax ? " (Device DAX)" : "", why);
+	return bad ? -1 : 0;
+}
+
 static int
 is_intel(void)
 {
@@ -225,6 +270,13 @@ selftest(void)
 	for (size_t len = 1; len < 600; len += 37) {
 		tried++;
 		caught += check_copy(MEMCPY, 1, len, len % 64, 0, 1) != 0;
+		for (int op = 0; op < DEEP_OPS; op++) {
+			tried += 2;
+			caught += check_deep((enum deep_op)op, 0, len, len % 64,
+				1) != 0;
+			caught += check_deep((enum deep_op)op, 1, len, len % 64,
+				1) != 0;
+		}
 		if (Flushing) {
 			tried += 2;
 			caught += check_flushes(len, len % 64, 1) != 0;
@@ -264,6 +316,10 @@ main(int argc, char *argv[])
 						0);
 			}
 			check_flushes(len, off, 0);
+			for (int op = 0; op < DEEP_OPS && len % 8 == 1; op++)
+				for (int dd = 0; dd < 2; dd++)
+					check_deep((enum deep_op)op, dd, len,
+						off, 0);
 		}
 	}
 	for (size_t i = 0; i < sizeof(big) / sizeof(big[0]); i++) {

@@ -55,6 +55,12 @@ pmem_trace_fence(void)
 }
 
 void
+pmem_trace_syscall(void)
+{
+	push(EV_SYSCALL, NULL, 0);
+}
+
+void
 trace_start(void)
 {
 	Trace.n = 0;
@@ -71,7 +77,7 @@ const char *
 trace_kind_name(enum ev_kind k)
 {
 	static const char *const names[] = { "store", "stream", "flush",
-		"fence" };
+		"fence", "system call" };
 
 	return k < EV_KINDS ? names[k] : "?";
 }
@@ -317,4 +323,31 @@ trace_check_flush_lines(const struct trace *t, uintptr_t addr, size_t len,
 out:
 	free(seen);
 	return ret;
+}
+
+int
+trace_check_fenced_syscall(const struct trace *t, char *why, size_t whylen)
+{
+	long sys = -1, fence = -1, flush = -1;
+
+	for (size_t i = 0; i < t->n; i++) {
+		enum ev_kind k = t->v[i].kind;
+
+		if (k == EV_SYSCALL && sys < 0)
+			sys = (long)i;
+		else if (k == EV_FENCE && sys < 0)
+			fence = (long)i;
+		else if (k == EV_FLUSH && sys < 0)
+			flush = (long)i;
+		else if (k == EV_FLUSH)
+			WHY("event %zu: a flush after the system call", i);
+	}
+	if (sys < 0)
+		WHY("no system call");
+	if (fence < 0 || fence < flush)
+		WHY("event %ld: system call before the flushes are fenced",
+			sys);
+	return 0;
+out:
+	return -1;
 }

@@ -10,7 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum ev_kind { EV_STORE, EV_STREAM, EV_FLUSH, EV_FENCE, EV_KINDS };
+/* EV_SYSCALL: msync or the deep_flush sysfs file, on the deep paths */
+enum ev_kind { EV_STORE, EV_STREAM, EV_FLUSH, EV_FENCE, EV_SYSCALL, EV_KINDS };
 
 struct ev {
 	enum ev_kind kind;
@@ -49,6 +50,13 @@ int trace_check_write(const struct trace *t, uintptr_t dst, size_t len,
 /* 0 when the flushes are exactly the lines of [addr, addr + len), once */
 int trace_check_flush_lines(const struct trace *t, uintptr_t addr,
 	size_t len, char *why, size_t whylen);
+
+/*
+ * 0 when the trace has a system call, no flush after the first one, and a
+ * fence between the last flush before it (or the start) and it
+ */
+int trace_check_fenced_syscall(const struct trace *t, char *why,
+	size_t whylen);
 
 /* counts of one kind; index of the last event of a kind (-1 if none) */
 size_t trace_count(const struct trace *t, enum ev_kind k);
