@@ -47,7 +47,7 @@ log_default(enum pmem_log_level level, const char *file, unsigned line,
 
 	if (!atomic_load_explicit(&Log_api_used, memory_order_relaxed))
 		return;
-	plat_log_write(level, file, line, func, msg,
+	plat_log_write((int)level, file, line, func, msg,
 		level != PMEM_LOG_LEVEL_HARK && (int)level <= aux);
 }
 
