@@ -62,7 +62,8 @@ out_api_leave(const char **outer)
 
 /* first statement of an entry point that can fail; undone on return */
 #define OUT_ENTRY() \
-	const char *out_api_outer_ __attribute__((cleanup(out_api_leave))) = \
+	const char *out_api_outer_ \
+		__attribute__((cleanup(out_api_leave), unused)) = \
 		out_api_enter(__func__)
 
 #ifdef DEBUG
