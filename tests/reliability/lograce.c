@@ -24,13 +24,7 @@ static atomic_long Eagain;
 static int Plant;
 static long Plant_shared;	/* written by a log function, unsynchronised */
 
-#define T_CHECK(cond, ...) do { \
-	if (!(cond) && atomic_fetch_add(&Failures, 1) < 20) { \
-		printf("  FAILED: " __VA_ARGS__); \
-		putchar('\n'); \
-		fflush(stdout); \
-	} \
-} while (0)
+#define T_CHECK(cond, ...) RT_TCHECK(&Failures, cond, __VA_ARGS__)
 
 /* what every message from a failing pmem_map_file must look like */
 static void

@@ -69,6 +69,12 @@ user_fn(enum pmem_log_level level, const char *file, unsigned line,
 	errno = ERANGE;	/* the caller's errno must survive this */
 }
 
+static void
+set_ok(enum pmem_log_threshold threshold, enum pmem_log_level value)
+{
+	assert_int_equal(pmem_log_set_threshold(threshold, value), 0);
+}
+
 static int
 reset(void **state)
 {
@@ -133,9 +139,8 @@ test_every_level_and_threshold(void **state)
 			(enum pmem_log_threshold)t, &orig), 0);
 		for (int l = PMEM_LOG_LEVEL_HARK; l <= PMEM_LOG_LEVEL_DEBUG;
 				l++) {
-			assert_int_equal(pmem_log_set_threshold(
-				(enum pmem_log_threshold)t,
-				(enum pmem_log_level)l), 0);
+			set_ok((enum pmem_log_threshold)t,
+				(enum pmem_log_level)l);
 			assert_int_equal(pmem_log_get_threshold(
 				(enum pmem_log_threshold)t, &v), 0);
 			assert_int_equal(v, l);
@@ -144,8 +149,7 @@ test_every_level_and_threshold(void **state)
 		expect_refused(t, PMEM_LOG_LEVEL_DEBUG + 1,
 			PMEM_LOG_LEVEL_DEBUG);
 		expect_refused(t, 1000, PMEM_LOG_LEVEL_DEBUG);
-		assert_int_equal(pmem_log_set_threshold(
-			(enum pmem_log_threshold)t, orig), 0);
+		set_ok((enum pmem_log_threshold)t, orig);
 	}
 	expect_refused(-1, PMEM_LOG_LEVEL_ERROR, 0);
 	expect_refused(PMEM_LOG_THRESHOLD_AUX + 1, PMEM_LOG_LEVEL_ERROR, 0);
@@ -209,22 +213,19 @@ test_threshold_filters(void **state)
 {
 	(void) state;
 	assert_int_equal(pmem_log_set_function(user_fn), 0);
-	assert_int_equal(pmem_log_set_threshold(PMEM_LOG_THRESHOLD,
-		PMEM_LOG_LEVEL_FATAL), 0);
+	set_ok(PMEM_LOG_THRESHOLD, PMEM_LOG_LEVEL_FATAL);
 	ERR("dropped");
 	assert_int_equal(Got.calls, 0);
 	log_emit(PMEM_LOG_LEVEL_HARK, NULL, 0, NULL, "hark passes");
 	assert_int_equal(Got.calls, 1);
 	assert_null(strstr(Got.file, ".c"));	/* NULL file stays NULL */
-	assert_int_equal(pmem_log_set_threshold(PMEM_LOG_THRESHOLD,
-		PMEM_LOG_LEVEL_ERROR), 0);
+	set_ok(PMEM_LOG_THRESHOLD, PMEM_LOG_LEVEL_ERROR);
 	ERR("kept");
 	assert_int_equal(Got.calls, 2);
 	assert_string_equal(Got.msg, "kept");
 	log_emit(PMEM_LOG_LEVEL_WARNING, "f.c", 1, "f", "too mild");
 	assert_int_equal(Got.calls, 2);
-	assert_int_equal(pmem_log_set_threshold(PMEM_LOG_THRESHOLD,
-		WANT_THRESHOLD), 0);
+	set_ok(PMEM_LOG_THRESHOLD, WANT_THRESHOLD);
 	assert_int_equal(pmem_log_set_function(NULL), 0);
 }
 
@@ -243,19 +244,16 @@ test_default_function_restored(void **state)
 	assert_string_equal(Plat.msg, "to the default");
 	assert_int_equal(Plat.to_stderr, WANT_AUX >= PMEM_LOG_LEVEL_ERROR);
 
-	assert_int_equal(pmem_log_set_threshold(PMEM_LOG_THRESHOLD_AUX,
-		PMEM_LOG_LEVEL_ERROR), 0);
+	set_ok(PMEM_LOG_THRESHOLD_AUX, PMEM_LOG_LEVEL_ERROR);
 	ERR("on stderr too");
 	assert_int_equal(Plat.to_stderr, 1);
 	log_emit(PMEM_LOG_LEVEL_HARK, NULL, 0, NULL, "hark");
 	assert_int_equal(Plat.calls, 3);
 	assert_int_equal(Plat.to_stderr, 0);	/* HARK: never stderr */
-	assert_int_equal(pmem_log_set_threshold(PMEM_LOG_THRESHOLD_AUX,
-		PMEM_LOG_LEVEL_FATAL), 0);
+	set_ok(PMEM_LOG_THRESHOLD_AUX, PMEM_LOG_LEVEL_FATAL);
 	ERR("syslog only");
 	assert_int_equal(Plat.to_stderr, 0);
-	assert_int_equal(pmem_log_set_threshold(PMEM_LOG_THRESHOLD_AUX,
-		WANT_AUX), 0);
+	set_ok(PMEM_LOG_THRESHOLD_AUX, WANT_AUX);
 }
 
 int
