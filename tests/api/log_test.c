@@ -11,16 +11,10 @@
 
 #include <libpmem.h>
 
-static int Failed;
+#include "../lib/named_tests.h"
+
 static int Debug_lib;
 static const char *Dir = "/nonexistent";
-
-#define CHECK(cond) do { \
-	if (!(cond)) { \
-		printf("  check failed at line %d: %s\n", __LINE__, #cond); \
-		Failed = 1; \
-	} \
-} while (0)
 
 static struct {
 	int calls;
@@ -184,10 +178,7 @@ test_default_on(void)
 		== NULL);
 }
 
-static const struct {
-	const char *name;
-	void (*fn)(void);
-} Tests[] = {
+static const struct named_test Tests[] = {
 	{ "defaults", test_defaults },
 	{ "levels", test_levels },
 	{ "user_function", test_user_function },
@@ -206,11 +197,5 @@ main(int argc, char *argv[])
 	Debug_lib = strcmp(argv[2], "debug") == 0;
 	if (argc > 3)
 		Dir = argv[3];
-	for (size_t i = 0; i < sizeof(Tests) / sizeof(*Tests); i++)
-		if (strcmp(argv[1], Tests[i].name) == 0) {
-			Tests[i].fn();
-			return Failed;
-		}
-	fprintf(stderr, "unknown test %s\n", argv[1]);
-	return 2;
+	return run_named(Tests, sizeof(Tests) / sizeof(*Tests), argv[1]);
 }
