@@ -3,11 +3,13 @@
  * libpmem.h -- public interface of the persistent memory support library.
  *
  * Declarations, flag values and version numbers match libpmem 1.12.1 so that
- * programs built against either header run against either library.
+ * programs built against either header run against either library; the
+ * logging declarations at the end are those of PMDK 2.1.
  */
 #ifndef LIBPMEM_H
 #define LIBPMEM_H 1
 
+#include <stddef.h>	/* NULL in PMEM_LOG_USE_DEFAULT_FUNCTION */
 #include <sys/types.h>
 
 #ifdef __cplusplus
@@ -73,6 +75,40 @@ const char *pmem_check_version(unsigned major_required,
 	unsigned minor_required);
 
 const char *pmem_errormsg(void);
+
+/*
+ * Logging (the PMDK 2.1 additions, same version node LIBPMEM_1.0). Lower
+ * values are more severe; HARK marks messages meant to be seen whatever
+ * the threshold says about severity.
+ */
+enum pmem_log_level {
+	PMEM_LOG_LEVEL_HARK,
+	PMEM_LOG_LEVEL_FATAL,
+	PMEM_LOG_LEVEL_ERROR,
+	PMEM_LOG_LEVEL_WARNING,
+	PMEM_LOG_LEVEL_NOTICE,
+	PMEM_LOG_LEVEL_INFO,
+	PMEM_LOG_LEVEL_DEBUG,
+};
+
+enum pmem_log_threshold {
+	PMEM_LOG_THRESHOLD,	/* less severe messages are dropped */
+	PMEM_LOG_THRESHOLD_AUX,	/* the default function's stderr cut-off */
+};
+
+int pmem_log_set_threshold(enum pmem_log_threshold threshold,
+	enum pmem_log_level value);
+int pmem_log_get_threshold(enum pmem_log_threshold threshold,
+	enum pmem_log_level *value);
+
+/* file_name NULL: line_no and function_name carry nothing */
+typedef void pmem_log_function(enum pmem_log_level level,
+	const char *file_name, unsigned line_no, const char *function_name,
+	const char *message);
+
+#define PMEM_LOG_USE_DEFAULT_FUNCTION (NULL)
+
+int pmem_log_set_function(pmem_log_function *log_function);
 
 #ifdef __cplusplus
 }

@@ -155,6 +155,7 @@ PMEM_EXPORT void *
 pmem_map_file(const char *path, size_t len, int flags, mode_t mode,
 	size_t *mapped_lenp, int *is_pmemp)
 {
+	OUT_ENTRY();
 	LOG(3, "path \"%s\" size %zu flags %x mode %o mapped_lenp %p "
 		"is_pmemp %p", path, len, flags, mode, (void *)mapped_lenp,
 		(void *)is_pmemp);
@@ -210,6 +211,7 @@ pmem_map_file(const char *path, size_t len, int flags, mode_t mode,
 PMEM_EXPORT int
 pmem_unmap(void *addr, size_t len)
 {
+	OUT_ENTRY();
 	LOG(3, "addr %p len %zu", addr, len);
 	return range_unmap(addr, len, plat_unmap);
 }

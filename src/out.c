@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The per-thread error message and, in the debug build, the trace log
- * controlled by PMEM_LOG_LEVEL and PMEM_LOG_FILE.
+ * The per-thread error message, passed on to the log functions (log.c)
+ * and, in the debug build, to the trace log controlled by PMEM_LOG_LEVEL
+ * and PMEM_LOG_FILE.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -12,10 +13,13 @@
 #include <unistd.h>
 
 #include "env.h"
+#include "log.h"
 #include "out.h"
 
 /* starts empty in every thread, as pmem_errormsg() promises */
 static __thread char Errormsg[OUT_MAXMSG];
+
+__thread const char *Out_api;
 
 const char *
 out_errormsg(void)
@@ -60,6 +64,20 @@ log_line(const char *file, int line, const char *func, int level,
 	fflush(fp);
 }
 
+/* the trace log's levels 1-4 as log-function levels */
+static const enum pmem_log_level Api_level[] = {
+	[1] = PMEM_LOG_LEVEL_WARNING,	/* trouble that is not an error */
+	[2] = PMEM_LOG_LEVEL_NOTICE,
+	[3] = PMEM_LOG_LEVEL_INFO,
+	[4] = PMEM_LOG_LEVEL_DEBUG,
+};
+
+int
+out_log_wanted(int level)
+{
+	return level >= 1 && level <= 4 && log_wanted(Api_level[level]);
+}
+
 void
 out_log(const char *file, int line, const char *func, int level,
 	const char *fmt, ...)
@@ -71,7 +89,10 @@ out_log(const char *file, int line, const char *func, int level,
 	va_start(ap, fmt);
 	format_message(msg, sizeof(msg), oerrno, fmt, ap);
 	va_end(ap);
-	log_line(file, line, func, level, msg);
+	if (LOG_ON(level))
+		log_line(file, line, func, level, msg);
+	if (out_log_wanted(level))
+		log_emit(Api_level[level], file, (unsigned)line, func, msg);
 	errno = oerrno;
 }
 
@@ -153,10 +174,16 @@ out_fini(void)
 
 #endif /* DEBUG */
 
+/*
+ * The message keeps the file and line where the error was found; the
+ * function logged is the entry point the program called, when known, so
+ * that grepping a log for the failed call finds the line.
+ */
 void
 out_err(const char *file, int line, const char *func, const char *fmt, ...)
 {
 	int oerrno = errno;
+	const char *api = Out_api != NULL ? Out_api : func;
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -164,11 +191,9 @@ out_err(const char *file, int line, const char *func, const char *fmt, ...)
 	va_end(ap);
 #ifdef DEBUG
 	if (Out_log_level >= 1)
-		log_line(file, line, func, 1, Errormsg);
-#else
-	(void) file;
-	(void) line;
-	(void) func;
+		log_line(file, line, api, 1, Errormsg);
 #endif
+	log_emit(PMEM_LOG_LEVEL_ERROR, file, (unsigned)line, api, Errormsg);
+	/* the log function may have called anything */
 	errno = oerrno;
 }

@@ -58,4 +58,11 @@ int plat_auto_flush(void);
 /* asks the region to flush its write-pending queues (deep_flush) */
 int plat_region_deep_flush(unsigned region_id);
 
+/*
+ * The default log function's output: syslog at the matching priority and,
+ * when to_stderr, a line on stderr. file NULL: line and func are unknown.
+ */
+void plat_log_write(int level, const char *file, unsigned line,
+	const char *func, const char *msg, int to_stderr);
+
 #endif

@@ -79,15 +79,17 @@ move_kind(const void *dst, const void *src, size_t len, unsigned flags)
 /*
  * compat: unknown bits are ignored (libpmemobj sets bit 31); the debug
  * build reports them through pmem_errormsg() and the log, and still copies.
+ * api names the caller's entry point: these paths skip OUT_ENTRY's TLS.
  */
 static force_inline void
-check_mem_flags(unsigned flags)
+check_mem_flags(unsigned flags, const char *api)
 {
 #ifdef DEBUG
 	if (flags & ~PMEM_F_MEM_VALID_FLAGS)
-		ERR("invalid flags 0x%x", flags);
+		ERR_IN(api, "invalid flags 0x%x", flags);
 #else
 	(void) flags;
+	(void) api;
 #endif
 }
 
@@ -138,6 +140,7 @@ pmem_persist(const void *addr, size_t len)
 PMEM_EXPORT int
 pmem_msync(const void *addr, size_t len)
 {
+	OUT_ENTRY();
 	LOG(15, "addr %p len %zu", addr, len);
 	Funcs.fence();
 	return plat_msync(addr, len);
@@ -153,6 +156,7 @@ pmem_deep_flush(const void *addr, size_t len)
 PMEM_EXPORT int
 pmem_deep_drain(const void *addr, size_t len)
 {
+	OUT_ENTRY();
 	LOG(3, "addr %p len %zu", addr, len);
 	Funcs.fence();
 	return range_deep_drain((uintptr_t)addr, len);
@@ -161,28 +165,36 @@ pmem_deep_drain(const void *addr, size_t len)
 PMEM_EXPORT int
 pmem_deep_persist(const void *addr, size_t len)
 {
+	OUT_ENTRY();
 	LOG(3, "addr %p len %zu", addr, len);
 	Funcs.deep_flush(addr, len);
 	Funcs.fence();
 	return range_deep_drain((uintptr_t)addr, len);
 }
 
-PMEM_EXPORT void *
-pmem_memmove(void *pmemdest, const void *src, size_t len, unsigned flags)
+static force_inline void *
+mem_move(void *pmemdest, const void *src, size_t len, unsigned flags,
+	const char *api)
 {
 	LOG(15, "pmemdest %p src %p len %zu flags 0x%x", pmemdest, src, len,
 		flags);
-	check_mem_flags(flags);
+	check_mem_flags(flags, api);
 	Funcs.memmove[move_kind(pmemdest, src, len, flags)](pmemdest, src, len);
 	finish_mem(flags);
 	return pmemdest;
+}
+
+PMEM_EXPORT void *
+pmem_memmove(void *pmemdest, const void *src, size_t len, unsigned flags)
+{
+	return mem_move(pmemdest, src, len, flags, __func__);
 }
 
 /* compat: overlapping ranges are copied like memmove, as the reference does */
 PMEM_EXPORT void *
 pmem_memcpy(void *pmemdest, const void *src, size_t len, unsigned flags)
 {
-	return pmem_memmove(pmemdest, src, len, flags);
+	return mem_move(pmemdest, src, len, flags, __func__);
 }
 
 PMEM_EXPORT void *
@@ -190,7 +202,7 @@ pmem_memset(void *pmemdest, int c, size_t len, unsigned flags)
 {
 	LOG(15, "pmemdest %p c 0x%x len %zu flags 0x%x", pmemdest, c, len,
 		flags);
-	check_mem_flags(flags);
+	check_mem_flags(flags, __func__);
 	Funcs.memset[mem_kind(len, flags)](pmemdest, c, len);
 	finish_mem(flags);
 	return pmemdest;

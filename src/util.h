@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* the only symbols with default visibility: the 23 API functions */
+/* the only symbols with default visibility: the 26 API functions */
 #define PMEM_EXPORT __attribute__((visibility("default")))
 
 #define force_inline __attribute__((always_inline)) inline

@@ -119,4 +119,30 @@ expect "$name" 0 "$bin/errmsg" "$work/batch.pmem" &&
 	if [ "$(cat "$work/out")" = "$work/batch.pmem: 65536 bytes mapped" ]
 	then ok "$name"; else ko "$name" "stdout: $(cat "$work/out")"; fi
 
+# --- logfunc: messages on stdout through a program's own function --------
+name="logfunc on a missing file"
+p=$work/nonexistent
+expect "$name" 1 "$bin/logfunc" "$p" &&
+	if ! grep -Eqx "libpmem error: open $p: No such file or directory \(in pmem_map_file, [a-z_]+\.c:[0-9]+\)" "$work/out"
+	then ko "$name" "stdout: $(cat "$work/out")"
+	elif [ "$(wc -l < "$work/out")" -ne 1 ] || [ -s "$work/err" ]; then
+		ko "$name" "extra output: $(cat "$work/out" "$work/err")"
+	else ok "$name"; fi
+name="logfunc on an existing file"
+expect "$name" 0 "$bin/logfunc" "$work/batch.pmem" &&
+	if [ -s "$work/out" ] || [ -s "$work/err" ]; then
+		ko "$name" "output: $(cat "$work/out" "$work/err")"
+	else ok "$name"; fi
+
+# --- logthreshold: the default function's stderr, then silence -----------
+name="logthreshold"
+expect "$name" 0 "$bin/logthreshold" "$p" &&
+	if [ "$(head -n 1 "$work/out")" != "threshold WARNING, aux HARK" ] ||
+	    [ "$(tail -n 1 "$work/out")" != done ]; then
+		ko "$name" "stdout: $(cat "$work/out")"
+	elif [ "$(grep -c "pmem_map_file\] open $p: No such file" "$work/err")" != 1 ] ||
+	    [ "$(wc -l < "$work/err")" -ne 1 ]; then
+		ko "$name" "stderr must hold the first failure only: $(cat "$work/err")"
+	else ok "$name"; fi
+
 exit $failed

@@ -32,8 +32,30 @@ void *(*p_memset)(void *, int, size_t, unsigned) = pmem_memset;
 const char *(*p_check_version)(unsigned, unsigned) = pmem_check_version;
 const char *(*p_errormsg)(void) = pmem_errormsg;
 
+/* the PMDK 2.1 logging API */
+int (*p_log_set_threshold)(enum pmem_log_threshold, enum pmem_log_level) =
+	pmem_log_set_threshold;
+int (*p_log_get_threshold)(enum pmem_log_threshold, enum pmem_log_level *) =
+	pmem_log_get_threshold;
+void (*p_log_fn)(enum pmem_log_level, const char *, unsigned, const char *,
+	const char *);
+int (*p_log_set_function)(pmem_log_function *) = pmem_log_set_function;
+pmem_log_function *p_log_fn_typedef = (pmem_log_function *)0;
+
+_Static_assert(PMEM_LOG_LEVEL_HARK == 0 && PMEM_LOG_LEVEL_FATAL == 1 &&
+	PMEM_LOG_LEVEL_ERROR == 2 && PMEM_LOG_LEVEL_WARNING == 3 &&
+	PMEM_LOG_LEVEL_NOTICE == 4 && PMEM_LOG_LEVEL_INFO == 5 &&
+	PMEM_LOG_LEVEL_DEBUG == 6, "2.1 log level values");
+_Static_assert(PMEM_LOG_THRESHOLD == 0 && PMEM_LOG_THRESHOLD_AUX == 1,
+	"2.1 threshold values");
+_Static_assert(sizeof(enum pmem_log_level) == sizeof(int),
+	"2.1 passes levels as int-sized enums");
+
 int
 main(void)
 {
-	return p_errormsg == 0;
+	/* the typedef and the plain pointer type are the same type */
+	p_log_fn = p_log_fn_typedef;
+	return p_errormsg == 0 || p_log_fn != 0 ||
+		PMEM_LOG_USE_DEFAULT_FUNCTION != 0;
 }

@@ -18,14 +18,20 @@ exports() {
 		awk '$2 != "A" {print $3}' | sort
 }
 
+# the three functions PMDK 2.1 added to LIBPMEM_1.0
+log21="pmem_log_get_threshold@@LIBPMEM_1.0
+pmem_log_set_function@@LIBPMEM_1.0
+pmem_log_set_threshold@@LIBPMEM_1.0"
+
 for b in nondebug debug; do
-	check "exports of $b build = the 23 LIBPMEM_1.0 functions" \
+	check "exports of $b build = the 26 LIBPMEM_1.0 functions" \
 		diff <(exports "$PMEM_BUILD/$b/libpmem.so.1") "$here/symbols.txt"
 	check "soname of $b build" bash -c \
 		"readelf -d '$PMEM_BUILD/$b/libpmem.so.1' | grep -q 'Library soname: \[libpmem.so.1\]'"
 done
 if [ -n "$ref" ]; then
-	check "exports equal the reference's" diff <(exports "$lib") <(exports "$ref")
+	check "exports equal the reference's plus the 3 of PMDK 2.1" \
+		diff <(exports "$lib") <({ exports "$ref"; echo "$log21"; } | sort)
 else
 	skip "reference export comparison: libpmem1 not installed"
 fi
@@ -62,6 +68,33 @@ if [ -n "$ref" ] && [ -f /usr/include/libpmem.h ]; then
 	check "link: reference-built program binds to ours via LD_LIBRARY_PATH" link_test
 else
 	skip "link test: reference libpmem-dev not installed"
+fi
+
+# --- a program using the PMDK 2.1 logging API runs on ours -------------------
+# It needs the 1.12.1 header (log21.c declares the 2.1 part itself); its
+# undefined symbols must ask for LIBPMEM_1.0, as a 2.1 build's do.
+if [ -f /usr/include/libpmem.h ]; then
+	log21_test() {
+		local b u
+		mkdir -p "$tmp/refinc2" && cp /usr/include/libpmem.h "$tmp/refinc2/" &&
+		$CC -Wall -Wextra -Werror -I"$tmp/refinc2" "$here/log21.c" \
+			-L"$PMEM_RELEASE_LIBDIR" -lpmem -o "$out/log21" || return 1
+		u=$(nm -D --undefined-only --with-symbol-versions "$out/log21" |
+			awk '/pmem_log_/ {print $2}' | sort)
+		[ "$u" = "$(echo "$log21" | sed 's/@@/@/')" ] ||
+			{ echo "undefined: $u"; return 1; }
+		for b in "$PMEM_RELEASE_LIBDIR" "$PMEM_DEBUG_LIBDIR"; do
+			LD_LIBRARY_PATH=$b "$out/log21" || return 1
+		done
+	}
+	check "link: a PMDK 2.1 logging program binds to LIBPMEM_1.0 and runs" \
+		log21_test
+	if [ -n "$ref" ]; then
+		check "link: the same program refuses to load on 1.12.1" bash -c \
+			"! '$out/log21' >/dev/null 2>&1"
+	fi
+else
+	skip "2.1 link test: reference libpmem-dev not installed"
 fi
 
 # --- install / pkg-config / uninstall --------------------------------------

@@ -17,15 +17,9 @@
 
 #include <libpmem.h>
 
-static int Failed;
-static const char *Dir;
+#include "../lib/named_tests.h"
 
-#define CHECK(cond) do { \
-	if (!(cond)) { \
-		printf("  check failed at line %d: %s\n", __LINE__, #cond); \
-		Failed = 1; \
-	} \
-} while (0)
+static const char *Dir;
 
 static char *
 path_of(const char *name)
@@ -197,10 +191,7 @@ test_mmap_hint(void)
 		pmem_unmap(p, len);
 }
 
-static const struct {
-	const char *name;
-	void (*fn)(void);
-} Tests[] = {
+static const struct named_test Tests[] = {
 	{ "version", test_version },
 	{ "map_roundtrip", test_map_roundtrip },
 	{ "map_errors", test_map_errors },
@@ -220,10 +211,6 @@ main(int argc, char *argv[])
 	Dir = argv[1];
 	umask(022);
 	CHECK(strcmp(pmem_errormsg(), "") == 0);
-	for (size_t i = 0; i < sizeof(Tests) / sizeof(*Tests); i++) {
-		if (argc > 2 && strcmp(argv[2], Tests[i].name) != 0)
-			continue;
-		Tests[i].fn();
-	}
-	return Failed;
+	return run_named(Tests, sizeof(Tests) / sizeof(*Tests),
+		argc > 2 ? argv[2] : NULL);
 }

@@ -124,6 +124,75 @@ log_file_pid() {
 }
 check "debug log: PMEM_LOG_FILE with trailing '-' appends the pid" log_file_pid
 
+# --- the PMDK 2.1 logging functions ------------------------------------------
+logbin=$out/log_test
+spy=$out/syslog_spy.so
+if ! $CC -Wall -Wextra -Werror -I"$PMEM_INCLUDEDIR" \
+	"$PMEM_TOPDIR/tests/api/log_test.c" -L"$PMEM_RELEASE_LIBDIR" -lpmem \
+	-o "$logbin" || ! $CC -Wall -Wextra -Werror -shared -fPIC \
+	"$PMEM_TOPDIR/tests/api/syslog_spy.c" -o "$spy"; then
+	fail "api: building log_test and syslog_spy.so"
+else
+	for b in release debug; do
+		[ $b = release ] && lib=$PMEM_RELEASE_LIBDIR || lib=$PMEM_DEBUG_LIBDIR
+		for t in defaults levels user_function trace; do
+			check "log $t ($b)" env LD_LIBRARY_PATH="$lib" \
+				"$logbin" $t $b "$(mktemp -d -p "$scratch")"
+		done
+	done
+fi
+
+# A 1.12.1 program (api_test) must write nothing to stderr and nothing to
+# syslog, whose functions a recorder replaces (LD_PRELOAD).
+spied() {	# libdir name cmd...: runs cmd, leaves $scratch/name.{err,syslog}
+	local lib=$1 name=$2
+	shift 2
+	rm -f "$scratch/$name.syslog"
+	env LD_LIBRARY_PATH="$lib" LD_PRELOAD="$spy" \
+		SYSLOG_SPY="$scratch/$name.syslog" "$@" 2>"$scratch/$name.err"
+}
+silent_112() {	# libdir: a 1.12.1 program's failing calls stay unseen
+	spied "$1" old "$bin" "$(mktemp -d -p "$scratch")" map_errors ||
+		return 1
+	[ ! -s "$scratch/old.err" ] && [ ! -e "$scratch/old.syslog" ] ||
+		{ cat "$scratch/old.err" "$scratch/old.syslog" 2>/dev/null; return 1; }
+}
+# the same recorder sees the default function once the API is used
+default_speaks() {	# libdir want-stderr [LOG_TEST_AUX=n]
+	local lib=$1 want=$2
+	shift 2
+	spied "$lib" new env "$@" "$logbin" default_on x || return 1
+	grep -Eq "^syslog 3 libpmem: \[[a-z_]+\.c:[0-9]+ pmem_map_file\] open /nonexistent/default-on: No such file" \
+		"$scratch/new.syslog" || { echo "syslog record missing"; return 1; }
+	if [ "$want" = stderr ]; then
+		grep -q '^<libpmem>: <ERROR> \[.* pmem_map_file\] open ' \
+			"$scratch/new.err"
+	else
+		[ ! -s "$scratch/new.err" ]
+	fi
+}
+if [ -x "$logbin" ] && [ -e "$spy" ]; then
+	check "1.12.1 program: no stderr, no syslog (release)" \
+		silent_112 "$PMEM_RELEASE_LIBDIR"
+	check "1.12.1 program: no stderr, no syslog (debug)" \
+		silent_112 "$PMEM_DEBUG_LIBDIR"
+	check "self-test: API used, the recorder sees the error (release, syslog only)" \
+		default_speaks "$PMEM_RELEASE_LIBDIR" none
+	check "self-test: API used, AUX=ERROR puts it on stderr too (release)" \
+		default_speaks "$PMEM_RELEASE_LIBDIR" stderr LOG_TEST_AUX=2
+	check "self-test: API used, debug AUX default (WARNING) shows it on stderr" \
+		default_speaks "$PMEM_DEBUG_LIBDIR" stderr
+fi
+
+log_names_entry_point() {
+	local err=$scratch/entry.err
+	run_api "$PMEM_DEBUG_LIBDIR" map_errors PMEM_LOG_LEVEL=1 2>"$err"
+	grep -Eq '^<libpmem>: <1> \[[a-z_]+\.c:[0-9]+ pmem_map_file\] open .*: No such file or directory$' "$err" &&
+	grep -Eq '^<libpmem>: <1> \[[a-z_]+\.c:[0-9]+ pmem_unmap\] munmap: Invalid argument$' "$err"
+}
+check "debug log: errors name the entry point (pmem_map_file, pmem_unmap)" \
+	log_names_entry_point
+
 release_is_silent() {
 	rm -f "$scratch/rel.log"
 	run_api "$PMEM_RELEASE_LIBDIR" map_errors PMEM_LOG_LEVEL=4 \

@@ -127,16 +127,17 @@ done
 # --- every exported function has a page -------------------------------------
 if [ -e "$LIB" ]; then
 	nfuncs=$(nm -D --defined-only "$LIB" | awk '$2 == "T"' | wc -l)
-	check "our libpmem.so.1 exports 23 functions (found $nfuncs)" \
-		test "$nfuncs" -eq 23
+	check "our libpmem.so.1 exports 26 functions (found $nfuncs)" \
+		test "$nfuncs" -eq 26
 	check "every function of our libpmem.so.1 has a page that resolves" \
 		sh "$DOC/tools/checkpages.sh" "$LIB"
 else
 	fail "our release library $LIB is not built"
 fi
 if [ -n "$ref" ] && [ -e "$ref" ]; then
+	# 1.12.1 lacks the three log functions: their pages are not stale
 	check "every function of the reference $ref has a page" \
-		sh "$DOC/tools/checkpages.sh" "$ref"
+		sh "$DOC/tools/checkpages.sh" "$ref" -s
 else
 	skip "reference libpmem.so.1 is not installed"
 fi
@@ -244,8 +245,8 @@ want=$( { printf 'man3/%s.3\n' "${names[@]}"; echo man7/libpmem.7; } | sort)
 got=$(cd "$manroot" 2>/dev/null && find . -type f | sed 's|^\./||' | sort)
 check "install puts exactly the ${#names[@]} man3 pages and libpmem.7 in place" \
 	test "$want" = "$got"
-[ ${#names[@]} -eq 23 ] ||
-	fail "expected 23 function names to look up, got ${#names[@]}"
+[ ${#names[@]} -eq 26 ] ||
+	fail "expected 26 function names to look up, got ${#names[@]}"
 
 # man_finds SECTION NAME: man(1) finds NAME in our tree only and renders a
 # page whose NAME section lists it

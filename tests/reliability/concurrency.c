@@ -32,14 +32,7 @@ static char *Shared[2];
 static int Shared_pmem[2];
 static atomic_int Failures;
 
-/* the first few failures are printed, all are counted */
-#define T_CHECK(cond, ...) do { \
-	if (!(cond) && atomic_fetch_add(&Failures, 1) < 20) { \
-		printf("  FAILED: " __VA_ARGS__); \
-		putchar('\n'); \
-		fflush(stdout); \
-	} \
-} while (0)
+#define T_CHECK(cond, ...) RT_TCHECK(&Failures, cond, __VA_ARGS__)
 
 /* every thread gets an equal share of the operations */
 static int

@@ -13,6 +13,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <ftw.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -43,6 +44,15 @@ rt_fail(const char *fmt, ...)
 #define RT_CHECK(cond, ...) do { \
 	if (!(cond)) \
 		rt_fail(__VA_ARGS__); \
+} while (0)
+
+/* RT_CHECK for threads: *counter, an atomic_int, counts every failure */
+#define RT_TCHECK(counter, cond, ...) do { \
+	if (!(cond) && atomic_fetch_add((counter), 1) < 20) { \
+		printf("  FAILED: " __VA_ARGS__); \
+		putchar('\n'); \
+		fflush(stdout); \
+	} \
 } while (0)
 
 static inline void __attribute__((format(printf, 1, 2), noreturn))

@@ -2,7 +2,8 @@
 # tsan: the concurrency test under ThreadSanitizer (library built with
 # -fsanitize=thread, as a shared library and statically with fakedax.c so
 # the range registry is live); fork() among busy threads; 1000 dlopen/dlclose
-# cycles of the release library.
+# cycles of the release library; the log function and thresholds changed
+# while other threads log.
 
 sub_tsan() {
 	local d=$RT_OUT/tsan p=$RT_OUT/plain
@@ -33,6 +34,19 @@ sub_tsan() {
 		rt_expect_fail "tsan: a planted race in a kernel is reported" \
 			"WARNING: ThreadSanitizer: data race" \
 			"$d/concurrency" plant-race
+		# named by path: -lpmem would find the reference's libpmem.so,
+		# which lacks the three functions
+		if rt_prog "$d/lograce" "$CC" $cflags "$here/lograce.c" \
+			"$d/libpmem.so.1" -Wl,-rpath,"$d" -lpthread; then
+			rt_run "tsan: log function and thresholds swapped while 4 threads log" \
+				"$RT_WORK/tsan4.log" "$d/lograce" $((ops / 50))
+			grep -h '^lograce:' "$RT_WORK/tsan4.log"
+			rt_expect_fail "tsan: a planted race in a log function is reported" \
+				"WARNING: ThreadSanitizer: data race" \
+				"$d/lograce" plant-race
+		else
+			fail "tsan: building lograce.c"
+		fi
 	fi
 	unset TSAN_OPTIONS
 

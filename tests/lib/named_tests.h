@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * For the API test programs: CHECK, which reports and remembers a failed
+ * condition, and a table of tests run by name from the command line.
+ */
+#ifndef NAMED_TESTS_H
+#define NAMED_TESTS_H
+
+#include <stdio.h>
+#include <string.h>
+
+static int Failed;
+
+#define CHECK(cond) do { \
+	if (!(cond)) { \
+		printf("  check failed at line %d: %s\n", __LINE__, #cond); \
+		Failed = 1; \
+	} \
+} while (0)
+
+struct named_test {
+	const char *name;
+	void (*fn)(void);
+};
+
+/* runs the test called name, or every one when name is NULL; 2: no such */
+static inline int
+run_named(const struct named_test *tests, size_t n, const char *name)
+{
+	int ran = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (name != NULL && strcmp(name, tests[i].name) != 0)
+			continue;
+		tests[i].fn();
+		ran = 1;
+	}
+	if (!ran) {
+		fprintf(stderr, "unknown test %s\n", name);
+		return 2;
+	}
+	return Failed;
+}
+
+#endif
