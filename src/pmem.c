@@ -36,6 +36,7 @@
 #include "platform.h"
 #include "range.h"
 #include "util.h"
+#include "vg.h"
 
 #define MEM_F_MOVNT (PMEM_F_MEM_NONTEMPORAL | PMEM_F_MEM_WC)
 #define MEM_F_MOV (PMEM_F_MEM_TEMPORAL | PMEM_F_MEM_WB)
@@ -135,6 +136,8 @@ PMEM_EXPORT int
 pmem_msync(const void *addr, size_t len)
 {
 	LOG(15, "addr %p len %zu", addr, len);
+	/* valgrind: the caller's own bytes; plat_msync hides the rounding */
+	vg_check_addressable(addr, len);
 	uintptr_t start = align_down((uintptr_t)addr, plat_pagesize());
 
 	/* msync needs a page-aligned start; cover the same bytes from it */
