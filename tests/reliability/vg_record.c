@@ -183,17 +183,31 @@ map(size_t *len)
 	return p;
 }
 
+/* set up under pmemcheck and map: the mapping and its file registered */
+static char *
+pmemcheck_map(const char *env, size_t *len)
+{
+	char *p;
+
+	set_up(T_PMEMCHECK, env);
+	EXPECT(p = map(len),
+		R(VG_PMC_REGISTER_PMEM_MAPPING, p, *len, 0, 0),
+		R(VG_PMC_REGISTER_PMEM_FILE, ANY, p, *len, 0));
+	return p;
+}
+
+static void
+pmemcheck_unmap(char *p, size_t len)
+{
+	EXPECT(pmem_unmap(p, len), R(VG_PMC_REMOVE_PMEM_MAPPING, p, len, 0, 0));
+}
+
 /* pmemcheck, default environment: all the API's requests */
 static void
 pmemcheck_default(void)
 {
 	size_t len = 0;
-	char *p;
-
-	set_up(T_PMEMCHECK, "");
-	EXPECT(p = map(&len),
-		R(VG_PMC_REGISTER_PMEM_MAPPING, p, len, 0, 0),
-		R(VG_PMC_REGISTER_PMEM_FILE, ANY, p, len, 0));
+	char *p = pmemcheck_map("", &len);
 	char *d = p + 8192 + 5, *s = p + 65536;
 	long page = sysconf(_SC_PAGESIZE);
 
@@ -224,7 +238,7 @@ pmemcheck_default(void)
 		ERRS_OFF, ERRS_ON, FLUSH(p, 150), FENCE);
 	EXPECT(pmem_deep_persist(p + page + 10, 20),
 		ERRS_OFF, ERRS_ON, FLUSH(p + page, 30), FENCE);
-	EXPECT(pmem_unmap(p, len), R(VG_PMC_REMOVE_PMEM_MAPPING, p, len, 0, 0));
+	pmemcheck_unmap(p, len);
 }
 
 /*
@@ -235,12 +249,7 @@ static void
 pmemcheck_no_flush(const char *env)
 {
 	size_t len = 0;
-	char *p;
-
-	set_up(T_PMEMCHECK, env);
-	EXPECT(p = map(&len),
-		R(VG_PMC_REGISTER_PMEM_MAPPING, p, len, 0, 0),
-		R(VG_PMC_REGISTER_PMEM_FILE, ANY, p, len, 0));
+	char *p = pmemcheck_map(env, &len);
 	char *d = p + 8192 + 3, *s = p + 65536;
 
 	EXPECT(pmem_flush(d, 100), FLUSH(d, 100));
@@ -253,7 +262,7 @@ pmemcheck_no_flush(const char *env)
 	EXPECT(pmem_memcpy(d, s, 4096, PMEM_F_MEM_NOFLUSH));
 	/* a deep flush always runs the instructions */
 	EXPECT(pmem_deep_flush(d, 100));
-	EXPECT(pmem_unmap(p, len), R(VG_PMC_REMOVE_PMEM_MAPPING, p, len, 0, 0));
+	pmemcheck_unmap(p, len);
 }
 
 /* PMEM_NO_MOVNT=1: no streaming store, every flush a real one */
@@ -261,19 +270,14 @@ static void
 pmemcheck_no_movnt(const char *env)
 {
 	size_t len = 0;
-	char *p;
-
-	set_up(T_PMEMCHECK, env);
-	EXPECT(p = map(&len),
-		R(VG_PMC_REGISTER_PMEM_MAPPING, p, len, 0, 0),
-		R(VG_PMC_REGISTER_PMEM_FILE, ANY, p, len, 0));
+	char *p = pmemcheck_map(env, &len);
 	char *d = p + 8192 + 3, *s = p + 65536;
 
 	EXPECT(pmem_memcpy(d, s, 4096, 0));
 	EXPECT(pmem_memcpy(d, s, 4096, PMEM_F_MEM_NONTEMPORAL));
 	EXPECT(pmem_memset(d, 1, 4096, 0));
 	EXPECT(pmem_flush(d, 100));
-	EXPECT(pmem_unmap(p, len), R(VG_PMC_REMOVE_PMEM_MAPPING, p, len, 0, 0));
+	pmemcheck_unmap(p, len);
 }
 
 /* memcheck: flushed and msync'ed bytes must be addressable */
