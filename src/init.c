@@ -133,9 +133,9 @@ pmem_init(void)
 	arch_init(&Funcs, &policy);
 	int generic = !policy.use_movnt && apply_no_movnt(&Funcs);
 	/*
-	 * What pmemcheck cannot see: with the caches persistent no flush
-	 * instruction runs (the portable kernels flush through Funcs.flush,
-	 * so they are covered by it); and streaming stores.
+	 * pmemcheck sees flush instructions, not streaming stores nor a flush
+	 * skipped because the caches are persistent. The portable kernels
+	 * flush through Funcs.flush, so what covers it covers them.
 	 */
 	int mov_unseen = !policy.flush_needed && !generic;
 	struct vg_unseen unseen = {

@@ -134,12 +134,21 @@ rt_vg_requests() {
 		fail "valgrind: building vg_tools.c"
 		return
 	fi
+	# valgrind installed after the build: the requests are not in ours
+	local built=y
+	if "$rel/libpmem.so.1" | grep -q 'client requests not compiled in'
+	then
+		built=
+		skip "valgrind: our library was built without valgrind.h" \
+			"(make clean all, then rerun): its requests not checked"
+	fi
 	for lib in "$rel" "$(dirname "$RT_REF")"; do
 		name=ours
 		[ "$lib" = "$rel" ] || name=reference
 		if [ "$name" = reference ] && ! rt_have_ref "valgrind"; then
 			continue
 		fi
+		[ "$name" = ours ] && [ -z "$built" ] && continue
 		for mode in beside-noaccess beside-undefined; do
 			t="memcheck, msync next to ${mode#beside-} bytes"
 			# shellcheck disable=SC2086
@@ -157,6 +166,7 @@ rt_vg_requests() {
 		done
 	done
 	# which tool runs is learnt from valgrind itself at load
+	[ -n "$built" ] &&
 	for mode in memcheck:memcheck helgrind:"another tool" \
 	    drd:"another tool"; do
 		line=$(valgrind -q --tool="${mode%%:*}" "$rel/libpmem.so.1" \
