@@ -53,6 +53,7 @@ LIBS = -lpthread
 
 LIB_SRCS := $(sort $(wildcard src/*.c) $(wildcard src/$(ARCH)/*.c))
 include src/$(ARCH)/sources.mk
+include src/valgrind.mk
 
 REL_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/nondebug/obj/%.o)
 DBG_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/debug/obj/%.o)
@@ -111,7 +112,7 @@ else
 endif
 
 # flags live here: objects follow its changes
-$(REL_OBJS) $(DBG_OBJS): Makefile src/$(ARCH)/sources.mk
+$(REL_OBJS) $(DBG_OBJS): Makefile src/$(ARCH)/sources.mk src/valgrind.mk
 
 -include $(REL_OBJS:.o=.d) $(DBG_OBJS:.o=.d)
 

@@ -9,6 +9,7 @@
 
 #include "arch.h"
 #include "funcs.h"
+#include "vg.h"
 
 static void __attribute__((format(printf, 2, 3)))
 emitf(describe_func emit, const char *fmt, ...)
@@ -46,4 +47,5 @@ pmem_describe(describe_func emit)
 		emitf(emit, "overlapping moves: ordinary stores below %zu "
 			"bytes (half the last-level cache)",
 			Funcs.overlap_movnt_min);
+	vg_describe(emit);
 }

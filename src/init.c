@@ -12,6 +12,7 @@
 #include "funcs.h"
 #include "out.h"
 #include "platform.h"
+#include "vg.h"
 
 /* copies at least this long use non-temporal stores unless flags say */
 #define MOVNT_THRESHOLD_DEFAULT 256
@@ -82,9 +83,9 @@ overlap_movnt_min(void)
 /*
  * PMEM_NO_MOVNT=1 sends every copy through ordinary stores: the portable
  * 8-byte-store kernels, or the SIMD temporal ones with
- * PMEM_NO_GENERIC_MEMCPY=1.
+ * PMEM_NO_GENERIC_MEMCPY=1. Returns 1 for the portable ones.
  */
-static void
+static int
 apply_no_movnt(struct pmem_funcs *f)
 {
 	if (env_equals(ENV_NO_GENERIC_MEMCPY, "1")) {
@@ -93,7 +94,7 @@ apply_no_movnt(struct pmem_funcs *f)
 		f->memset[MEM_MOVNT] = f->memset[MEM_MOV];
 		f->names.memmove[MEM_MOVNT] = f->names.memmove[MEM_MOV];
 		f->names.memset[MEM_MOVNT] = f->names.memset[MEM_MOV];
-		return;
+		return 0;
 	}
 	LOG(3, "PMEM_NO_MOVNT=1: generic kernels");
 	f->memmove[MEM_MOV] = memmove_generic_flush;
@@ -108,6 +109,7 @@ apply_no_movnt(struct pmem_funcs *f)
 	f->names.memset[MEM_MOV] = "memset_generic_flush";
 	f->names.memset[MEM_MOVNT] = "memset_generic_flush";
 	f->names.memset[MEM_MOV_NOFLUSH] = "memset_generic_noflush";
+	return 1;
 }
 
 static void
@@ -129,8 +131,20 @@ pmem_init(void)
 	Funcs.movnt_threshold = movnt_threshold();
 	Funcs.overlap_movnt_min = overlap_movnt_min();
 	arch_init(&Funcs, &policy);
-	if (!policy.use_movnt)
-		apply_no_movnt(&Funcs);
+	int generic = !policy.use_movnt && apply_no_movnt(&Funcs);
+	/*
+	 * pmemcheck sees flush instructions, not streaming stores nor a flush
+	 * skipped because the caches are persistent. The portable kernels
+	 * flush through Funcs.flush, so what covers it covers them.
+	 */
+	int mov_unseen = !policy.flush_needed && !generic;
+	struct vg_unseen unseen = {
+		.flush = !policy.flush_needed,
+		.mov = mov_unseen,
+		.movnt = policy.use_movnt ? 1 : mov_unseen,
+	};
+
+	vg_init(&Funcs, &unseen);
 	if (LOG_ON(3))
 		pmem_describe(log_line);
 }

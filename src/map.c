@@ -13,6 +13,7 @@
 #include "platform.h"
 #include "range.h"
 #include "util.h"
+#include "vg.h"
 
 #define FILE_ALL_FLAGS (PMEM_FILE_CREATE | PMEM_FILE_EXCL | \
 	PMEM_FILE_SPARSE | PMEM_FILE_TMPFILE)
@@ -198,6 +199,8 @@ pmem_map_file(const char *path, size_t len, int flags, mode_t mode,
 			plat_unlink(path);
 		return NULL;
 	}
+	/* valgrind: pmemcheck's log names the file, so before the close */
+	vg_register_pmem(fd, addr, len);
 	plat_close(fd);
 
 	if (mapped_lenp != NULL)
@@ -213,5 +216,6 @@ pmem_unmap(void *addr, size_t len)
 {
 	OUT_ENTRY();
 	LOG(3, "addr %p len %zu", addr, len);
+	vg_remove_pmem(addr, len);	/* valgrind */
 	return range_unmap(addr, len, plat_unmap);
 }

@@ -40,6 +40,7 @@
 #include "platform.h"
 #include "range.h"
 #include "util.h"
+#include "vg.h"
 
 #define MEM_F_MOVNT (PMEM_F_MEM_NONTEMPORAL | PMEM_F_MEM_WC)
 #define MEM_F_MOV (PMEM_F_MEM_TEMPORAL | PMEM_F_MEM_WB)
@@ -142,6 +143,8 @@ pmem_msync(const void *addr, size_t len)
 {
 	OUT_ENTRY();
 	LOG(15, "addr %p len %zu", addr, len);
+	/* valgrind: the caller's own bytes; plat_msync hides the rounding */
+	vg_check_addressable(addr, len);
 	Funcs.fence();
 	return plat_msync(addr, len);
 }

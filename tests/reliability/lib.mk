@@ -10,6 +10,7 @@ BASE_CFLAGS := -std=gnu11 -fPIC -fvisibility=hidden -fno-strict-aliasing \
 	-I$(TOP)/include -I$(TOP)/src -I$(TOP)/src/$(ARCH) \
 	-DSRCVERSION=\"1.12.1\" -MMD -MP
 include $(TOP)/src/$(ARCH)/sources.mk
+include $(TOP)/src/valgrind.mk
 
 OBJS := $(LIB_SRCS:$(TOP)/src/%.c=$(OUT)/obj/%.o)
 

@@ -2,7 +2,9 @@
 # valgrind: memcheck over the API and kernel stress tests with our release
 # library; the kernels valgrind's synthetic CPU leads us to pick (it has no
 # AVX-512) must be a fallback family and correct; helgrind and DRD over the
-# concurrency test.
+# concurrency test. The client requests the library issues: recorded per
+# call (vg_record.c), and memcheck's verdict around msync and flushes
+# compared with the reference's (vg_tools.c).
 
 sub_valgrind() {
 	local p=$RT_OUT/plain rel=$PMEM_RELEASE_LIBDIR dbg=$PMEM_DEBUG_LIBDIR
@@ -10,6 +12,7 @@ sub_valgrind() {
 	local mc="$vg --leak-check=full"
 	mc+=" --errors-for-leak-kinds=definite,possible"
 
+	rt_vg_record
 	if ! need_pkgs valgrind || ! command -v valgrind >/dev/null; then
 		skip "valgrind: valgrind is not installed"
 		return
@@ -23,6 +26,7 @@ sub_valgrind() {
 		fail "valgrind: building the tests"
 		return
 	fi
+	rt_vg_requests "$vg" "$p" "$rel"
 	# shellcheck disable=SC2086
 	LD_LIBRARY_PATH=$rel rt_run "valgrind: memcheck, API stress (release)" \
 		"$RT_WORK/vg-api.log" $mc "$p/api_stress" 6
@@ -101,4 +105,93 @@ rt_stress_selftest() {
 		"valgrind: self-test: concurrency test sees wrong is_pmem" \
 		"is_pmem|is pmem" "$p/concurrency" threads 2000
 	unset RT_PLANT_LIB
+}
+
+# the requests of every API call under each tool, with the library built
+# to record them (no valgrind needed)
+rt_vg_record() {
+	local d=$RT_OUT/vgrecord arch
+	arch=$(uname -m)
+	local inc="-I$PMEM_TOPDIR/src -I$PMEM_TOPDIR/src/$arch"
+	# shellcheck disable=SC2086,SC2046
+	if ! rt_build_lib "$d" "$CC" -O2 -g -DPMEM_VG_RECORD ||
+	    ! rt_prog "$d/vg_record" "$CC" -O2 $inc "$here/vg_record.c" \
+		$(cat "$d/objs") -lpthread; then
+		fail "valgrind: building the client-request recorder test"
+		return
+	fi
+	rt_run "valgrind: client requests of each call, per tool and$(
+		) environment (recorded; none outside valgrind)" \
+		"$RT_WORK/vg-record.log" "$d/vg_record" "$RT_TMPDIR"
+}
+
+# memcheck and the requests the real tools get, ours against the reference
+rt_vg_requests() {
+	local vg=$1 p=$2 rel=$3 lib name mode line t
+	local unaddr="Unaddressable byte\\(s\\) found during client check"
+	if ! rt_prog "$p/vg_tools" "$CC" -O2 "$here/vg_tools.c" \
+		-L"$rel" -lpmem; then
+		fail "valgrind: building vg_tools.c"
+		return
+	fi
+	# valgrind installed after the build: the requests are not in ours
+	local built=y
+	if "$rel/libpmem.so.1" | grep -q 'client requests not compiled in'
+	then
+		built=
+		skip "valgrind: our library was built without valgrind.h" \
+			"(make clean all, then rerun): its requests not checked"
+	fi
+	for lib in "$rel" "$(dirname "$RT_REF")"; do
+		name=ours
+		[ "$lib" = "$rel" ] || name=reference
+		if [ "$name" = reference ] && ! rt_have_ref "valgrind"; then
+			continue
+		fi
+		[ "$name" = ours ] && [ -z "$built" ] && continue
+		for mode in beside-noaccess beside-undefined; do
+			t="memcheck, msync next to ${mode#beside-} bytes"
+			# shellcheck disable=SC2086
+			LD_LIBRARY_PATH=$lib rt_run \
+				"valgrind: $t is clean ($name)" \
+				"$RT_WORK/vg-mc.log" $vg "$p/vg_tools" \
+				"$RT_TMPDIR" "$mode"
+		done
+		for mode in msync-own flush-own deep-flush-own; do
+			t="memcheck reports $mode unaddressable bytes"
+			# shellcheck disable=SC2086
+			LD_LIBRARY_PATH=$lib rt_expect_fail \
+				"valgrind: $t ($name)" "$unaddr" \
+				$vg "$p/vg_tools" "$RT_TMPDIR" "$mode"
+		done
+	done
+	# which tool runs is learnt from valgrind itself at load
+	[ -n "$built" ] &&
+	for mode in memcheck:memcheck helgrind:"another tool" \
+	    drd:"another tool"; do
+		line=$(valgrind -q --tool="${mode%%:*}" "$rel/libpmem.so.1" \
+			2>/dev/null | grep 'valgrind: ')
+		case $line in
+		*"valgrind: ${mode#*:}"*)
+			pass "valgrind: ${mode%%:*} recognised at load" ;;
+		*)
+			fail "valgrind: under ${mode%%:*} the library" \
+				"says '${line# }'" ;;
+		esac
+	done
+	if valgrind --tool=pmemcheck --help >/dev/null 2>&1; then
+		LD_LIBRARY_PATH=$rel valgrind --tool=pmemcheck \
+			"$p/vg_tools" "$RT_TMPDIR" persist-all \
+			>"$RT_WORK/vg-pmc.log" 2>&1
+		if grep -q "stores not made persistent: 0" \
+		    "$RT_WORK/vg-pmc.log"; then
+			pass "valgrind: pmemcheck, every persist path is clean"
+		else
+			fail "valgrind: pmemcheck reports unpersisted stores"
+			tail -n 25 "$RT_WORK/vg-pmc.log" | sed 's/^/  | /'
+		fi
+	else
+		skip "valgrind: pmemcheck not installed (Debian's" \
+			"valgrind has none; vg_record covers its requests)"
+	fi
 }
