@@ -61,11 +61,10 @@ REL_LIB = $(BUILD)/nondebug/libpmem.so.$(SO_VERSION)
 DBG_LIB = $(BUILD)/debug/libpmem.so.$(SO_VERSION)
 REL_A   = $(BUILD)/nondebug/libpmem.a
 DBG_A   = $(BUILD)/debug/libpmem.a
-PC      = $(BUILD)/libpmem.pc
 
 .PHONY: all check install uninstall clean bench demo
 
-all: $(REL_LIB) $(DBG_LIB) $(REL_A) $(DBG_A) $(PC) demo
+all: $(REL_LIB) $(DBG_LIB) $(REL_A) $(DBG_A) demo
 
 $(BUILD)/nondebug/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
@@ -93,12 +92,6 @@ $(REL_LIB): $(REL_OBJS)
 $(DBG_LIB): $(DBG_OBJS)
 $(REL_A): $(filter-out $(SELFRUN_OBJ),$(REL_OBJS))
 $(DBG_A): $(filter-out $(SELFRUN_OBJ),$(DBG_OBJS))
-
-$(PC): libpmem.pc.in Makefile
-	@mkdir -p $(dir $@)
-	$(Q)sed -e 's|@prefix@|$(prefix)|' -e 's|@libdir@|$(libdir)|' \
-		-e 's|@includedir@|$(includedir)|' -e 's|@VERSION@|$(VERSION)|' \
-		$< > $@
 
 # `make` ends by showing the freshly built library at work.
 demo: $(REL_LIB)
@@ -137,6 +130,9 @@ bench: all
 	$(Q)$(MAKE) -C bench BUILD=$(abspath $(BUILD)) run
 
 # ---- install -------------------------------------------------------------
+# libpmem.pc is written here, not during `make`: it must name the prefix
+# and libdir given to `make install`, which may differ from the ones `make`
+# saw (a file built earlier would silently keep /usr/local).
 install: all
 	install -d $(DESTDIR)$(libdir) $(DESTDIR)$(debuglibdir) \
 		$(DESTDIR)$(includedir) $(DESTDIR)$(pkgconfigdir)
@@ -149,7 +145,9 @@ install: all
 	ln -sf $(SONAME) $(DESTDIR)$(debuglibdir)/libpmem.so
 	ln -sfn pmdk_debug $(DESTDIR)$(libdir)/nvml_debug
 	install -m 644 include/libpmem.h $(DESTDIR)$(includedir)/
-	install -m 644 $(PC) $(DESTDIR)$(pkgconfigdir)/
+	sed -e 's|@prefix@|$(prefix)|' -e 's|@libdir@|$(libdir)|' \
+		-e 's|@includedir@|$(includedir)|' -e 's|@VERSION@|$(VERSION)|' \
+		libpmem.pc.in > $(DESTDIR)$(pkgconfigdir)/libpmem.pc
 	$(MAKE) -C doc install DESTDIR=$(DESTDIR) mandir=$(mandir)
 
 uninstall:
