@@ -13,6 +13,10 @@ includedir  ?= $(prefix)/include
 mandir      ?= $(prefix)/share/man
 pkgconfigdir ?= $(libdir)/pkgconfig
 debuglibdir ?= $(libdir)/pmdk_debug
+# other names of the debug directory, made as links in $(libdir) next to it
+# (Debian's libpmem1-debug uses pmdk_dbg; nvml_debug is the old name)
+DEBUG_DIR_NAMES = pmdk_debug nvml_debug
+DEBUG_DIR_LINKS = $(filter-out $(notdir $(debuglibdir)),$(DEBUG_DIR_NAMES))
 
 HOST_ARCH := $(shell uname -m)
 ARCH      ?= $(HOST_ARCH)
@@ -44,7 +48,7 @@ BASE_CFLAGS = -std=gnu11 -fPIC -fvisibility=hidden -fno-semantic-interposition \
 	$(WARNINGS) -Iinclude -Isrc -Isrc/$(ARCH) -MMD -MP \
 	-DSRCVERSION=\"$(VERSION)\"
 CFLAGS ?= -O2
-override RELEASE_CFLAGS = $(BASE_CFLAGS) $(CFLAGS) -DNDEBUG
+override RELEASE_CFLAGS = $(BASE_CFLAGS) $(CPPFLAGS) $(CFLAGS) -DNDEBUG
 override DEBUG_CFLAGS = $(BASE_CFLAGS) -O0 -g -DDEBUG -fno-omit-frame-pointer
 LIB_LDFLAGS = -shared -Wl,-soname,$(SONAME) \
 	-Wl,--version-script=src/libpmem.map -Wl,-z,defs -Wl,-z,noexecstack \
@@ -129,6 +133,25 @@ $(RELIABILITY_PARTS:%=check-%): check-%: all
 bench: all
 	$(Q)$(MAKE) -C bench BUILD=$(abspath $(BUILD)) run
 
+# ---- Debian packages --------------------------------------------------------
+# make deb: libpmem1, libpmem-dev and libpmem1-debug (debian/) in $(DEB_OUT).
+# dpkg-buildpackage writes its results to the parent of the tree it builds,
+# and `debian/rules clean` empties it: so it builds a copy under $(DEB_OUT),
+# never this tree or the directory holding it.
+DEB_OUT ?= $(BUILD)/deb
+DEB_SRC  = $(DEB_OUT)/libpmem-rebuild
+.PHONY: deb
+deb:
+	$(Q)bash -c '. tests/lib/common.sh && need_pkgs debhelper dpkg-dev'
+	$(Q)rm -rf $(DEB_OUT) && mkdir -p $(DEB_SRC)
+	$(Q)tar -c --exclude=./.git --exclude=./build --exclude='./build-*' \
+		--exclude=./$(BUILD) . | tar -x -C $(DEB_SRC)
+	$(Q)cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b \
+		>../dpkg-buildpackage.log 2>&1 || \
+		{ tail -n 30 ../dpkg-buildpackage.log; exit 1; }
+	$(Q)rm -rf $(DEB_SRC)
+	@ls -1 $(DEB_OUT)/*.deb
+
 # ---- install -------------------------------------------------------------
 # libpmem.pc is written here, not during `make`: it must name the prefix
 # and libdir given to `make install`, which may differ from the ones `make`
@@ -143,7 +166,8 @@ install: all
 	install -m 755 $(DBG_LIB) $(DESTDIR)$(debuglibdir)/
 	ln -sf libpmem.so.$(SO_VERSION) $(DESTDIR)$(debuglibdir)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(debuglibdir)/libpmem.so
-	ln -sfn pmdk_debug $(DESTDIR)$(libdir)/nvml_debug
+	$(foreach l,$(DEBUG_DIR_LINKS),ln -sfn $(notdir $(debuglibdir)) \
+		$(DESTDIR)$(libdir)/$(l) &&) true
 	install -m 644 include/libpmem.h $(DESTDIR)$(includedir)/
 	sed -e 's|@prefix@|$(prefix)|' -e 's|@libdir@|$(libdir)|' \
 		-e 's|@includedir@|$(includedir)|' -e 's|@VERSION@|$(VERSION)|' \
@@ -157,7 +181,7 @@ uninstall:
 		$(DESTDIR)$(debuglibdir)/libpmem.so.$(SO_VERSION) \
 		$(DESTDIR)$(debuglibdir)/$(SONAME) \
 		$(DESTDIR)$(debuglibdir)/libpmem.so \
-		$(DESTDIR)$(libdir)/nvml_debug \
+		$(addprefix $(DESTDIR)$(libdir)/,$(DEBUG_DIR_LINKS)) \
 		$(DESTDIR)$(includedir)/libpmem.h \
 		$(DESTDIR)$(pkgconfigdir)/libpmem.pc
 	-rmdir $(DESTDIR)$(debuglibdir) 2>/dev/null
