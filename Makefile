@@ -113,7 +113,7 @@ $(REL_OBJS) $(DBG_OBJS): Makefile src/$(ARCH)/sources.mk
 -include $(REL_OBJS:.o=.d) $(DBG_OBJS:.o=.d)
 
 # ---- tests ---------------------------------------------------------------
-SUITES ?= unit api abi matrix diff clients docs dax aarch64 reliability
+SUITES ?= unit api abi matrix diff clients docs dax aarch64 reliability deb
 
 check: all
 	$(Q)PMEM_BUILD=$(abspath $(BUILD)) bash tests/run-suites.sh $(SUITES)
