@@ -145,7 +145,7 @@ deb:
 	$(Q)bash -c '. tests/lib/common.sh && need_pkgs debhelper dpkg-dev'
 	$(Q)rm -rf $(DEB_OUT) && mkdir -p $(DEB_SRC)
 	$(Q)tar -c --exclude=./.git --exclude=./build --exclude='./build-*' \
-		--exclude=./$(BUILD) . | tar -x -C $(DEB_SRC)
+		--exclude=./$(BUILD) --exclude=./$(DEB_OUT) . | tar -x -C $(DEB_SRC)
 	$(Q)cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b \
 		>../dpkg-buildpackage.log 2>&1 || \
 		{ tail -n 30 ../dpkg-buildpackage.log; exit 1; }
