@@ -241,6 +241,11 @@ apt_install() {
 	apt-get install -y -q "$@" >"$W/log" 2>&1 || { tail -n 10 "$W/log"; return 1; }
 }
 
+# dpkg -r of our packages, forced past the clients depending on them
+remove_ours() {
+	all_at "$OURS" && dpkg_do --force-depends -r $PKGS
+}
+
 # none of our files remain after dpkg -r
 none_left() {
 	local f bad=0
@@ -272,7 +277,7 @@ check "reference: pmempool and libpmemobj load Debian's library again" is_refere
 check "apt install ./libpmem1_*.deb ... (README): an upgrade, nothing removed" \
 	apt_install "${ours_debs[@]}"
 check "apt-installed: ours is the system library" is_ours
-check "dpkg -r our three packages" dpkg_do --force-depends -r $PKGS
+check "dpkg -r our three packages" remove_ours
 check "dpkg -r: none of our files left" none_left
 check "apt-get install --allow-downgrades ...=$REF (README): back to Debian's" \
 	apt_install --allow-downgrades libpmem1="$REF" libpmem-dev="$REF" \

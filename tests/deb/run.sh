@@ -57,6 +57,7 @@ build() {
 		deb[$p]=$(ls "$OUT/${p}_"*"_$ARCH.deb" 2>/dev/null) ||
 			{ echo "  no $p package"; return 1; }
 	done
+	OURS=$(dpkg-deb -f "${deb[libpmem1]}" Version)
 	echo "  built in $((SECONDS - t0)) s: $(cd "$OUT" && echo *.deb)"
 }
 
@@ -74,7 +75,6 @@ versions() {
 		[ "$(dpkg-deb -f "${deb[$p]}" Multi-Arch)" = same ] ||
 			{ echo "  $p is not Multi-Arch: same"; return 1; }
 	done
-	OURS=$v
 	echo "  version $OURS > $REF"
 }
 
@@ -148,12 +148,12 @@ lint() {
 }
 
 declare -A deb
+OURS=
 check "make deb builds libpmem1, libpmem-dev, libpmem1-debug" build
 if [ -z "${deb[libpmem1]:-}" ]; then
 	summary
 	exit $?
 fi
-OURS=
 check "versions: named +rebuild, above $REF, Provides (= $REF), Multi-Arch: same" versions
 check "layout: every libpmem path of Debian's packages, pmdk_debug/nvml_debug links" layout
 check "libpmem-dev: libpmem.pc names /usr, /usr/lib/$MA, /usr/include" pc_file
