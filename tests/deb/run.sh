@@ -17,20 +17,28 @@ trap 'rm -rf "$tmp"' EXIT
 payload=$tmp/payload
 mkdir -p "$payload/ours" "$payload/ref" "$payload/bin" "$tmp/ns"
 
-# lines CMD...: CMD prints PASS:/FAIL:/SKIP: lines; count each one
+# lines CMD...: CMD prints PASS:/FAIL:/SKIP: lines; count each one. It
+# must end with its closing count (or skip as a whole): a root that dies
+# half-way must not look like a shorter, passing run.
 lines() {
-	local verdict rest n=0
+	local line verdict rest n=0 closed=0
 	while IFS= read -r line; do
 		read -r verdict rest <<<"$line"
 		case $verdict in
 		PASS:) pass "$rest"; n=$((n + 1)) ;;
 		FAIL:) fail "$rest"; n=$((n + 1)) ;;
-		SKIP:) skip "$rest"; n=$((n + 1)) ;;
+		SKIP:) skip "$rest"; n=$((n + 1))
+			[[ $rest == "throwaway root:"* ]] && closed=1 ;;
 		*) # the inner closing count is replaced by ours
-			[[ $line =~ ^[0-9]+\ passed, ]] || echo "$line" ;;
+			if [[ $line =~ ^[0-9]+\ passed, ]]; then
+				closed=1
+			else
+				echo "$line"
+			fi ;;
 		esac
 	done < <("$@" 2>&1)
 	[ $n -gt 0 ] || fail "$*: reported nothing"
+	[ $closed -eq 1 ] || fail "throwaway root ended early (no closing count)"
 }
 
 if [ "$(id -u)" -ne 0 ]; then
