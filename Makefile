@@ -13,6 +13,10 @@ includedir  ?= $(prefix)/include
 mandir      ?= $(prefix)/share/man
 pkgconfigdir ?= $(libdir)/pkgconfig
 debuglibdir ?= $(libdir)/pmdk_debug
+# other names of the debug directory, made as links in $(libdir) next to it
+# (Debian's libpmem1-debug uses pmdk_dbg; nvml_debug is the old name)
+DEBUG_DIR_NAMES = pmdk_debug nvml_debug
+DEBUG_DIR_LINKS = $(filter-out $(notdir $(debuglibdir)),$(DEBUG_DIR_NAMES))
 
 HOST_ARCH := $(shell uname -m)
 ARCH      ?= $(HOST_ARCH)
@@ -44,7 +48,7 @@ BASE_CFLAGS = -std=gnu11 -fPIC -fvisibility=hidden -fno-semantic-interposition \
 	$(WARNINGS) -Iinclude -Isrc -Isrc/$(ARCH) -MMD -MP \
 	-DSRCVERSION=\"$(VERSION)\"
 CFLAGS ?= -O2
-override RELEASE_CFLAGS = $(BASE_CFLAGS) $(CFLAGS) -DNDEBUG
+override RELEASE_CFLAGS = $(BASE_CFLAGS) $(CPPFLAGS) $(CFLAGS) -DNDEBUG
 override DEBUG_CFLAGS = $(BASE_CFLAGS) -O0 -g -DDEBUG -fno-omit-frame-pointer
 LIB_LDFLAGS = -shared -Wl,-soname,$(SONAME) \
 	-Wl,--version-script=src/libpmem.map -Wl,-z,defs -Wl,-z,noexecstack \
@@ -62,11 +66,10 @@ REL_LIB = $(BUILD)/nondebug/libpmem.so.$(SO_VERSION)
 DBG_LIB = $(BUILD)/debug/libpmem.so.$(SO_VERSION)
 REL_A   = $(BUILD)/nondebug/libpmem.a
 DBG_A   = $(BUILD)/debug/libpmem.a
-PC      = $(BUILD)/libpmem.pc
 
 .PHONY: all check install uninstall clean bench demo
 
-all: $(REL_LIB) $(DBG_LIB) $(REL_A) $(DBG_A) $(PC) demo
+all: $(REL_LIB) $(DBG_LIB) $(REL_A) $(DBG_A) demo
 
 $(BUILD)/nondebug/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
@@ -95,12 +98,6 @@ $(DBG_LIB): $(DBG_OBJS)
 $(REL_A): $(filter-out $(SELFRUN_OBJ),$(REL_OBJS))
 $(DBG_A): $(filter-out $(SELFRUN_OBJ),$(DBG_OBJS))
 
-$(PC): libpmem.pc.in Makefile
-	@mkdir -p $(dir $@)
-	$(Q)sed -e 's|@prefix@|$(prefix)|' -e 's|@libdir@|$(libdir)|' \
-		-e 's|@includedir@|$(includedir)|' -e 's|@VERSION@|$(VERSION)|' \
-		$< > $@
-
 # `make` ends by showing the freshly built library at work.
 demo: $(REL_LIB)
 	$(Q)$(CC) -Iinclude -o $(BUILD)/demo tests/demo.c \
@@ -117,7 +114,7 @@ $(REL_OBJS) $(DBG_OBJS): Makefile src/$(ARCH)/sources.mk src/valgrind.mk
 -include $(REL_OBJS:.o=.d) $(DBG_OBJS:.o=.d)
 
 # ---- tests ---------------------------------------------------------------
-SUITES ?= unit api abi matrix diff clients docs dax aarch64 reliability
+SUITES ?= unit api abi matrix diff clients docs dax aarch64 reliability deb
 
 check: all
 	$(Q)PMEM_BUILD=$(abspath $(BUILD)) bash tests/run-suites.sh $(SUITES)
@@ -137,7 +134,29 @@ $(RELIABILITY_PARTS:%=check-%): check-%: all
 bench: all
 	$(Q)$(MAKE) -C bench BUILD=$(abspath $(BUILD)) run
 
+# ---- Debian packages --------------------------------------------------------
+# make deb: libpmem1, libpmem-dev and libpmem1-debug (debian/) in $(DEB_OUT).
+# dpkg-buildpackage writes its results to the parent of the tree it builds,
+# and `debian/rules clean` empties it: so it builds a copy under $(DEB_OUT),
+# never this tree or the directory holding it.
+DEB_OUT ?= $(BUILD)/deb
+DEB_SRC  = $(DEB_OUT)/libpmem-rebuild
+.PHONY: deb
+deb:
+	$(Q)bash -c '. tests/lib/common.sh && need_pkgs debhelper dpkg-dev'
+	$(Q)rm -rf $(DEB_OUT) && mkdir -p $(DEB_SRC)
+	$(Q)tar -c --exclude=./.git --exclude=./build --exclude='./build-*' \
+		--exclude=./$(BUILD) --exclude=./$(DEB_OUT) . | tar -x -C $(DEB_SRC)
+	$(Q)cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b \
+		>../dpkg-buildpackage.log 2>&1 || \
+		{ tail -n 30 ../dpkg-buildpackage.log; exit 1; }
+	$(Q)rm -rf $(DEB_SRC)
+	@ls -1 $(DEB_OUT)/*.deb
+
 # ---- install -------------------------------------------------------------
+# libpmem.pc is written here, not during `make`: it must name the prefix
+# and libdir given to `make install`, which may differ from the ones `make`
+# saw (a file built earlier would silently keep /usr/local).
 install: all
 	install -d $(DESTDIR)$(libdir) $(DESTDIR)$(debuglibdir) \
 		$(DESTDIR)$(includedir) $(DESTDIR)$(pkgconfigdir)
@@ -148,9 +167,12 @@ install: all
 	install -m 755 $(DBG_LIB) $(DESTDIR)$(debuglibdir)/
 	ln -sf libpmem.so.$(SO_VERSION) $(DESTDIR)$(debuglibdir)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(debuglibdir)/libpmem.so
-	ln -sfn pmdk_debug $(DESTDIR)$(libdir)/nvml_debug
+	$(foreach l,$(DEBUG_DIR_LINKS),ln -sfn $(notdir $(debuglibdir)) \
+		$(DESTDIR)$(libdir)/$(l) &&) true
 	install -m 644 include/libpmem.h $(DESTDIR)$(includedir)/
-	install -m 644 $(PC) $(DESTDIR)$(pkgconfigdir)/
+	sed -e 's|@prefix@|$(prefix)|' -e 's|@libdir@|$(libdir)|' \
+		-e 's|@includedir@|$(includedir)|' -e 's|@VERSION@|$(VERSION)|' \
+		libpmem.pc.in > $(DESTDIR)$(pkgconfigdir)/libpmem.pc
 	$(MAKE) -C doc install DESTDIR=$(DESTDIR) mandir=$(mandir)
 
 uninstall:
@@ -160,7 +182,7 @@ uninstall:
 		$(DESTDIR)$(debuglibdir)/libpmem.so.$(SO_VERSION) \
 		$(DESTDIR)$(debuglibdir)/$(SONAME) \
 		$(DESTDIR)$(debuglibdir)/libpmem.so \
-		$(DESTDIR)$(libdir)/nvml_debug \
+		$(addprefix $(DESTDIR)$(libdir)/,$(DEBUG_DIR_LINKS)) \
 		$(DESTDIR)$(includedir)/libpmem.h \
 		$(DESTDIR)$(pkgconfigdir)/libpmem.pc
 	-rmdir $(DESTDIR)$(debuglibdir) 2>/dev/null

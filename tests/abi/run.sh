@@ -98,6 +98,24 @@ else
 fi
 
 # --- install / pkg-config / uninstall --------------------------------------
+# pc_matches_prefix PREFIX LIBDIR INCLUDEDIR: the installed libpmem.pc names
+# exactly these directories, and pkg-config hands them to the compiler.
+pc_matches_prefix() {
+	local pc="PKG_CONFIG_PATH=$2/pkgconfig" v want got
+	for v in prefix:$1 libdir:$2 includedir:$3; do
+		want=${v#*:}
+		got=$(env "$pc" pkg-config --variable="${v%%:*}" libpmem) ||
+			return 1
+		[ "$got" = "$want" ] ||
+			{ echo "libpmem.pc: ${v%%:*}=$got, expected $want"; return 1; }
+	done
+	got=$(env "$pc" PKG_CONFIG_ALLOW_SYSTEM_CFLAGS=1 \
+		PKG_CONFIG_ALLOW_SYSTEM_LIBS=1 pkg-config --cflags --libs libpmem)
+	got=$(echo $got)   # pkg-config ends the line with a space
+	[ "$got" = "-I$3 -L$2 -lpmem" ] ||
+		{ echo "pkg-config flags: '$got', expected '-I$3 -L$2 -lpmem'"; return 1; }
+}
+
 install_test() {
 	local p=$tmp/prefix
 	make -s -C "$PMEM_TOPDIR" install prefix="$p" BUILD="$PMEM_BUILD" >/dev/null || return 1
@@ -106,6 +124,10 @@ install_test() {
 		lib/nvml_debug include/libpmem.h lib/pkgconfig/libpmem.pc; do
 		[ -e "$p/$f" ] || { echo "missing $f"; return 1; }
 	done
+	# the .pc must describe this prefix, not the one `make` saw: a stale
+	# one still links here (the system has a libpmem.h and libpmem.so),
+	# so only its contents show it
+	pc_matches_prefix "$p" "$p/lib" "$p/include" || return 1
 	flags=$(PKG_CONFIG_PATH=$p/lib/pkgconfig pkg-config --cflags --libs libpmem) || return 1
 	$CC "$here/which_lib.c" $flags -o "$tmp/pc_prog" || return 1
 	got=$(LD_LIBRARY_PATH=$p/lib "$tmp/pc_prog") || return 1

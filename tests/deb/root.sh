@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Throwaway root: run under `unshare --mount --propagation private`.
+# Mounts an overlay of / whose writable layer is a tmpfs, so dpkg inside
+# changes only that layer; it all vanishes with the mount namespace, and
+# the machine's own packages are never touched.
+#   root.sh SCRATCH PAYLOAD CMD...   (CMD runs chrooted; PAYLOAD appears
+#                                     in the root as /run/pmem-deb)
+# Exits 77 with a SKIP line when the kernel refuses the mounts.
+set -u
+scratch=$1 payload=$2
+shift 2
+
+# The upper and work dirs must not be on overlayfs and not inside the
+# lower layer's files: a tmpfs of their own satisfies both.
+if ! mount -t tmpfs -o mode=0700 pmem-deb "$scratch"; then
+	echo "SKIP: throwaway root: cannot mount a tmpfs in a mount namespace"
+	exit 77
+fi
+mkdir "$scratch/upper" "$scratch/work" "$scratch/root"
+r=$scratch/root
+if ! mount -t overlay pmem-deb -o "lowerdir=/,upperdir=$scratch/upper,workdir=$scratch/work" "$r"; then
+	echo "SKIP: throwaway root: overlayfs over / is not available"
+	exit 77
+fi
+# only / is in the overlay: the kernel file systems come in as mounts
+mount -t proc proc "$r/proc" &&
+	mount --rbind /dev "$r/dev" &&
+	mount -t tmpfs tmpfs "$r/tmp" &&
+	mkdir -p "$r/run/pmem-deb" &&
+	mount --bind "$payload" "$r/run/pmem-deb" ||
+	{ echo "FAIL: throwaway root: mounting proc, dev, tmp, payload"; exit 1; }
+exec chroot "$r" "$@"
