@@ -26,6 +26,8 @@
  * ordinary stores and flushed; the whole lines in between go four at a
  * time (loads first, then stores, so overlapping moves stay correct)
  * either as ordinary stores flushed line by line or as streaming stores.
+ * A family may set LINES_PER_STEP (default 4) to load more lines ahead
+ * of their stores; the rest then goes four lines, then one, at a time.
  * Stores to 8-aligned destinations are at least 8 bytes wide, so no
  * aligned 8-byte word is ever torn.
  */
@@ -43,7 +45,9 @@
 #define TPL_STR(x) TPL_STR_(x)
 
 #define VECS_PER_LINE (CACHELINE_SIZE / VEC)
+#ifndef LINES_PER_STEP
 #define LINES_PER_STEP 4
+#endif
 #define STEP (LINES_PER_STEP * CACHELINE_SIZE)
 
 #ifndef MOV_KERNELS
@@ -269,6 +273,13 @@ TPL(move_forward)(char *d, const char *s, size_t n, int nt,
 	}
 	for (; n >= STEP; n -= STEP, d += STEP, s += STEP)
 		TPL(copy_lines)(d, s, LINES_PER_STEP, 0, nt, flush);
+#if LINES_PER_STEP > 4
+	for (; n >= 4 * CACHELINE_SIZE; n -= 4 * CACHELINE_SIZE) {
+		TPL(copy_lines)(d, s, 4, 0, nt, flush);
+		d += 4 * CACHELINE_SIZE;
+		s += 4 * CACHELINE_SIZE;
+	}
+#endif
 	for (; n >= CACHELINE_SIZE; n -= CACHELINE_SIZE) {
 		TPL(copy_lines)(d, s, 1, 0, nt, flush);
 		d += CACHELINE_SIZE;
@@ -302,6 +313,13 @@ TPL(move_backward)(char *d, const char *s, size_t n, int nt,
 		se -= STEP;
 		TPL(copy_lines)(de, se, LINES_PER_STEP, 1, nt, flush);
 	}
+#if LINES_PER_STEP > 4
+	for (; n >= 4 * CACHELINE_SIZE; n -= 4 * CACHELINE_SIZE) {
+		de -= 4 * CACHELINE_SIZE;
+		se -= 4 * CACHELINE_SIZE;
+		TPL(copy_lines)(de, se, 4, 1, nt, flush);
+	}
+#endif
 	for (; n >= CACHELINE_SIZE; n -= CACHELINE_SIZE) {
 		de -= CACHELINE_SIZE;
 		se -= CACHELINE_SIZE;
@@ -364,6 +382,12 @@ TPL(fill)(char *d, int c, size_t n, int nt, flush_line_fn flush,
 	}
 	for (; n >= STEP; n -= STEP, d += STEP)
 		TPL(fill_lines)(d, v, LINES_PER_STEP, nt, flush);
+#if LINES_PER_STEP > 4
+	for (; n >= 4 * CACHELINE_SIZE; n -= 4 * CACHELINE_SIZE) {
+		TPL(fill_lines)(d, v, 4, nt, flush);
+		d += 4 * CACHELINE_SIZE;
+	}
+#endif
 	for (; n >= CACHELINE_SIZE; n -= CACHELINE_SIZE, d += CACHELINE_SIZE)
 		TPL(fill_lines)(d, v, 1, nt, flush);
 	TPL(after_stream)(nt, wc_barrier);

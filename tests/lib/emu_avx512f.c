@@ -48,6 +48,7 @@ emu_splat(int c)
 #define ISA emu_avx512f
 #define vec_t emu_zmm
 #define VEC 64
+#define LINES_PER_STEP 16	/* as memops_avx512f.c */
 #define vec_load(p) emu_load(p)
 #define vec_store(p, v) emu_store((p), (v))
 #define vec_stream(p, v) emu_stream((p), (v))
