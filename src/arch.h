@@ -12,11 +12,13 @@
 struct pmem_policy {
 	int flush_needed;	/* 0 under eADR or PMEM_NO_FLUSH=1 */
 	int use_movnt;		/* 0 with PMEM_NO_MOVNT=1 */
+	size_t llc_size;	/* last-level cache as sysfs says; 0 unknown */
 };
 
 /*
  * Fills flush, deep_flush, fence, has_hw_drain, the memmove/memset kernels
- * of every mem_kind and their names; logs its reasons at level 3.
+ * of every mem_kind and their names; logs its reasons at level 3. It may
+ * lower overlap_movnt_min, which the generic layer set from llc_size.
  */
 void arch_init(struct pmem_funcs *funcs, const struct pmem_policy *policy);
 

@@ -43,9 +43,12 @@ pmem_describe(describe_func emit)
 	if (Funcs.overlap_movnt_min == SIZE_MAX)
 		emit("overlapping moves: ordinary stores at every size "
 			"(cache size unknown)");
+	else if (Funcs.overlap_movnt_min <= Funcs.movnt_threshold)
+		emit("overlapping moves: as other copies (the non-temporal "
+			"threshold decides)");
 	else
 		emitf(emit, "overlapping moves: ordinary stores below %zu "
-			"bytes (half the last-level cache)",
-			Funcs.overlap_movnt_min);
+			"bytes (the CPU policy's limit or half the last-level "
+			"cache, the smaller)", Funcs.overlap_movnt_min);
 	vg_describe(emit);
 }

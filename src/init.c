@@ -73,10 +73,8 @@ movnt_threshold(void)
  * ordinary stores at every size.
  */
 static size_t
-overlap_movnt_min(void)
+overlap_movnt_min(size_t llc)
 {
-	size_t llc = plat_llc_size();
-
 	return llc ? llc / 2 : SIZE_MAX;
 }
 
@@ -129,7 +127,8 @@ pmem_init(void)
 	policy.use_movnt = !env_equals(ENV_NO_MOVNT, "1");
 
 	Funcs.movnt_threshold = movnt_threshold();
-	Funcs.overlap_movnt_min = overlap_movnt_min();
+	policy.llc_size = plat_llc_size();
+	Funcs.overlap_movnt_min = overlap_movnt_min(policy.llc_size);
 	arch_init(&Funcs, &policy);
 	int generic = !policy.use_movnt && apply_no_movnt(&Funcs);
 	/*

@@ -3,6 +3,8 @@
 #ifndef PMEM_X86_CPU_H
 #define PMEM_X86_CPU_H
 
+#include <stddef.h>
+
 enum cpu_feature {
 	CPU_CLFLUSH	= 1 << 0,
 	CPU_CLFLUSHOPT	= 1 << 1,
@@ -13,6 +15,17 @@ enum cpu_feature {
 	CPU_INTEL	= 1 << 6,	/* GenuineIntel: WC workaround default */
 };
 
-unsigned cpu_features(void);
+enum cpu_vendor { VENDOR_OTHER, VENDOR_INTEL, VENDOR_AMD };
+
+/* who made the CPU and which one it is: the policy table's keys */
+struct cpu_model {
+	enum cpu_vendor vendor;
+	unsigned family;	/* display family: base + extended */
+	unsigned model;		/* display model: extended model folded in */
+	size_t llc_size;	/* last-level data cache, from CPUID; 0 unknown */
+};
+
+/* the feature bits; fills *model too unless it is NULL */
+unsigned cpu_features(struct cpu_model *model);
 
 #endif

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * x86_64 half of pmem_init(): CPU features and the reference's tuning
- * variables pick one flush instruction, one vector family for ordinary
- * stores, one for streaming stores and the WC barrier; the dispatch table
- * gets the matching rows of the families' const kernel tables.
+ * x86_64 half of pmem_init(): CPU features pick the flush instruction;
+ * the CPU's row of the policy table (policy.c) picks a kernel family for
+ * ordinary stores, one for streaming copies, one for streaming fills, the
+ * WC barrier and the overlapping-move size; the reference's tuning
+ * variables narrow or widen those; the dispatch table gets the matching
+ * rows of the families' const kernel tables.
  */
 #include <stdio.h>
 
@@ -13,6 +15,8 @@
 #include "flush.h"
 #include "kernels.h"
 #include "out.h"
+#include "policy.h"
+#include "util.h"
 
 #define FLUSH_RANGE(name, kind) \
 static void \
@@ -49,64 +53,119 @@ choose_flush(unsigned cpu)
 	return FLUSH_CLFLUSH;
 }
 
-/* the widest vector family the CPU, the OS and the environment allow */
-static const struct x86_kernels *
-choose_vectors(unsigned cpu)
-{
-	if (!(cpu & CPU_AVX) || env_equals(ENV_AVX, "0"))
-		return &x86_kernels_sse2;
+static const struct x86_kernels *const Families[] = {
+	[FAM_SSE2] = &x86_kernels_sse2,
+	[FAM_AVX] = &x86_kernels_avx,
 #ifndef NO_AVX512F_KERNELS
-	if ((cpu & CPU_AVX512F) && !env_equals(ENV_AVX512F, "0"))
-		return &x86_kernels_avx512f;
+	[FAM_AVX512F] = &x86_kernels_avx512f,
 #endif
-	return &x86_kernels_avx;
-}
-
-static const struct x86_kernels *
-choose_streaming(unsigned cpu, const struct x86_kernels *vectors)
-{
 #ifndef NO_MOVDIR64B_KERNELS
-	/*
-	 * compat: like the reference, MOVDIR64B is opt-in: PMEM_MOVDIR64B set
-	 * to anything but "0". Not measured on a CPU that has it yet.
-	 */
-	const char *e = getenv(ENV_MOVDIR64B);
-
-	if ((cpu & CPU_MOVDIR64B) && e != NULL && strcmp(e, "0") != 0)
-		return &x86_kernels_movdir64b;
-#else
-	(void) cpu;
+	[FAM_MOVDIR64B] = &x86_kernels_movdir64b,
 #endif
-	return vectors;
+};
+
+/*
+ * The policy's vector family as the CPU, the build and the environment
+ * allow it: PMEM_AVX=0 leaves SSE2, PMEM_AVX512F=0 forbids AVX-512 and
+ * PMEM_AVX512F=1 asks for it where the policy chose 256 bits.
+ */
+static enum x86_family
+allowed_vectors(enum x86_family fam, unsigned cpu)
+{
+	int avx512_ok = (cpu & CPU_AVX512F) && Families[FAM_AVX512F] &&
+		!env_equals(ENV_AVX512F, "0");
+
+	if (!(cpu & CPU_AVX) || env_equals(ENV_AVX, "0"))
+		return FAM_SSE2;
+	if (fam == FAM_AVX && avx512_ok && env_equals(ENV_AVX512F, "1"))
+		return FAM_AVX512F;
+	if (fam == FAM_AVX512F && !avx512_ok)
+		return FAM_AVX;
+	return fam;
 }
 
-/* on by default on Intel CPUs, as in the reference */
+/*
+ * Streaming copies: MOVDIR64B where asked for. compat: as in the
+ * reference, any value of PMEM_MOVDIR64B but "0" asks; "0" forbids it
+ * even where a policy row would choose it.
+ */
+static enum x86_family
+allowed_copy_nt(enum x86_family fam, unsigned cpu)
+{
+	const char *e = getenv(ENV_MOVDIR64B);
+	int ok = (cpu & CPU_MOVDIR64B) && Families[FAM_MOVDIR64B];
+
+	if (ok && e != NULL && strcmp(e, "0") != 0)
+		return FAM_MOVDIR64B;
+	if (fam == FAM_MOVDIR64B && (!ok || e != NULL))
+		fam = FAM_AVX512F;
+	return fam == FAM_MOVDIR64B ? fam : allowed_vectors(fam, cpu);
+}
+
+/*
+ * PMEM_WC_WORKAROUND=1/0 switch it; otherwise the policy row decides (the
+ * reference turns it on for every Intel CPU).
+ */
 static enum wc_barrier
-choose_wc_barrier(unsigned cpu)
+choose_wc_barrier(const struct x86_policy *row)
 {
 	if (env_equals(ENV_WC_WORKAROUND, "1"))
 		return WC_BARRIER;
 	if (env_equals(ENV_WC_WORKAROUND, "0"))
 		return WC_NONE;
-	return (cpu & CPU_INTEL) ? WC_BARRIER : WC_NONE;
+	return row->wc_barrier ? WC_BARRIER : WC_NONE;
+}
+
+/*
+ * Unflagged overlapping moves use ordinary stores below the row's size
+ * and below half the last-level cache: past that the range no longer
+ * stays cached, which is what made ordinary stores pay (bench
+ * memmove_persist_up/hot 16 MiB on a 32 MiB LLC: 0.84). The size comes
+ * from CPUID, with sysfs as a cross-check: in VMs the two can disagree
+ * (a whole chip's L3 against the part one core shares), and the smaller
+ * is the one a move can count on. An unknown size leaves the row's limit.
+ */
+static size_t
+overlap_limit(const struct x86_policy *row, const struct cpu_model *m,
+	size_t llc_sysfs)
+{
+	size_t llc = m->llc_size ? m->llc_size : llc_sysfs;
+
+	if (m->llc_size && llc_sysfs && llc_sysfs != m->llc_size) {
+		LOG(3, "last-level cache: CPUID says %zu bytes, sysfs %zu; "
+			"using the smaller", m->llc_size, llc_sysfs);
+		llc = MIN(m->llc_size, llc_sysfs);
+	}
+	return MIN(row->overlap_mov_below, llc ? llc / 2 : SIZE_MAX);
 }
 
 /* what arch_describe() reports */
 static unsigned Cpu;
+static struct cpu_model Model;
+static const struct x86_policy *Row;
 static enum wc_barrier Wc;
 
 void
 arch_init(struct pmem_funcs *f, const struct pmem_policy *policy)
 {
-	unsigned cpu = cpu_features();
+	struct cpu_model model;
+	unsigned cpu = cpu_features(&model);
+	const struct x86_policy *row = policy_find(cpu, &model);
 	enum flush_kind real = choose_flush(cpu);
 	enum flush_kind used = policy->flush_needed ? real : FLUSH_NONE;
-	const struct x86_kernels *vec = choose_vectors(cpu);
-	const struct x86_kernels *nt = choose_streaming(cpu, vec);
-	enum wc_barrier wc = choose_wc_barrier(cpu);
+	const struct x86_kernels *vec = Families[allowed_vectors(row->mov,
+		cpu)];
+	const struct x86_kernels *copy = Families[allowed_copy_nt(
+		row->copy_nt, cpu)];
+	const struct x86_kernels *fill = Families[allowed_vectors(
+		row->fill_nt, cpu)];
+	enum wc_barrier wc = choose_wc_barrier(row);
 
 	Cpu = cpu;
+	Model = model;
+	Row = row;
 	Wc = wc;
+	f->overlap_movnt_min = overlap_limit(row, &model, policy->llc_size);
 	f->flush = Flushes[used].fn;
 	f->deep_flush = Flushes[real].fn;
 	f->fence = fence_sfence;
@@ -121,10 +180,10 @@ arch_init(struct pmem_funcs *f, const struct pmem_policy *policy)
 } while (0)
 	SET_KERNEL(memmove, MEM_MOV, vec->memmove_mov[used]);
 	SET_KERNEL(memmove, MEM_MOV_NOFLUSH, vec->memmove_mov[FLUSH_NONE]);
-	SET_KERNEL(memmove, MEM_MOVNT, nt->memmove_movnt[used][wc]);
+	SET_KERNEL(memmove, MEM_MOVNT, copy->memmove_movnt[used][wc]);
 	SET_KERNEL(memset, MEM_MOV, vec->memset_mov[used]);
 	SET_KERNEL(memset, MEM_MOV_NOFLUSH, vec->memset_mov[FLUSH_NONE]);
-	SET_KERNEL(memset, MEM_MOVNT, nt->memset_movnt[used][wc]);
+	SET_KERNEL(memset, MEM_MOVNT, fill->memset_movnt[used][wc]);
 #undef SET_KERNEL
 }
 
@@ -140,6 +199,12 @@ arch_describe(describe_func emit)
 		YES_NO(CPU_CLFLUSH), YES_NO(CPU_CLFLUSHOPT), YES_NO(CPU_CLWB),
 		YES_NO(CPU_AVX), YES_NO(CPU_AVX512F), YES_NO(CPU_MOVDIR64B));
 #undef YES_NO
+	emit(line);
+	snprintf(line, sizeof(line), "CPU model: family %u model %u, "
+		"last-level cache %zu KiB (CPUID)", Model.family, Model.model,
+		Model.llc_size >> 10);
+	emit(line);
+	snprintf(line, sizeof(line), "policy: %s: %s", Row->name, Row->why);
 	emit(line);
 	snprintf(line, sizeof(line), "WC workaround: %s",
 		Wc == WC_BARRIER ? "on" : "off");

@@ -336,7 +336,7 @@ static void
 range_table(int flush_needed)
 {
 	struct pmem_funcs f;
-	struct pmem_policy policy = { flush_needed, 1 };
+	struct pmem_policy policy = { flush_needed, 1, 0 };
 	unsigned long cvap0 = Dc_cvap_traps, cvadp0 = Dc_cvadp_traps;
 	unsigned cpu = cpu_features();
 

@@ -16,6 +16,9 @@ trap 'rm -f "$log"' EXIT
 $CC -O2 -Wall -Wextra -Werror -I"$PMEM_INCLUDEDIR" \
 	"$PMEM_TOPDIR/tests/matrix/mem_test.c" -L"$PMEM_RELEASE_LIBDIR" \
 	-lpmem -o "$bin" || { fail "matrix: build"; summary; exit 1; }
+$CC -O2 -Wall -Wextra -Werror -o "$out/llc_cpuid" \
+	"$PMEM_TOPDIR/tests/matrix/llc_cpuid.c" ||
+	{ fail "matrix: build llc_cpuid"; summary; exit 1; }
 hot=$out/hotpath
 $CC -O2 -Wall -Wextra -Werror -I"$PMEM_INCLUDEDIR" \
 	"$PMEM_TOPDIR/tests/matrix/hotpath.c" -L"$PMEM_RELEASE_LIBDIR" \
@@ -29,23 +32,57 @@ fi
 
 flags=$(grep -m1 '^flags' /proc/cpuinfo)
 has() { [[ " $flags " == *" $1 "* ]]; }
-intel=0
-grep -q GenuineIntel /proc/cpuinfo && intel=1
+vendor=OTHER
+case $(grep -m1 '^vendor_id' /proc/cpuinfo) in
+*GenuineIntel) vendor=INTEL ;;
+*AuthenticAMD) vendor=AMD ;;
+esac
+family=$(grep -m1 '^cpu family' /proc/cpuinfo | tr -dc '0-9')
 
-# expected "<temporal family> <non-temporal family> <flush> <wc>" for an
-# environment, derived from the CPU the way the library decides
-expect() {
-	local env=" $* " vec=sse2 nt flush=clflush wc=$intel
-	if has avx && [[ $env != *" PMEM_AVX=0 "* ]]; then
-		vec=avx
-		if has avx512f && [[ $env != *" PMEM_AVX512F=0 "* ]] &&
-		    [ -z "${NO_AVX512F_KERNELS:-}" ]; then
-			vec=avx512f
-		fi
+# The CPU's row of the library's own policy data (src/x86_64/policy_rows.h,
+# the first line of each POLICY_ROW): "mov copy fill wc overlap", families
+# in lower case. Which row applies is decided here, from /proc/cpuinfo.
+policy_row() {
+	local v f needs mov copy fill wc overlap
+	while IFS=' ,' read -r v f needs mov copy fill wc overlap; do
+		[ "$v" = OTHER ] || [ "$v" = "$vendor" ] || continue
+		[ "$f" = 0 ] || [ "$f" = "$family" ] || continue
+		[ "$needs" = ANY ] || has "${needs,,}" || continue
+		echo "${mov,,} ${copy,,} ${fill,,} $wc $overlap"
+		return
+	done < <(sed -n 's/^POLICY_ROW(\([^"]*\),.*/\1/p' \
+		"$PMEM_TOPDIR/src/x86_64/policy_rows.h")
+}
+read -r row_mov row_copy row_fill row_wc row_overlap < <(policy_row)
+echo "policy row for $vendor family $family: ordinary $row_mov," \
+	"streaming copies $row_copy, fills $row_fill, WC barrier $row_wc," \
+	"overlap limit $row_overlap"
+
+# the environment narrows or widens a family: PMEM_AVX=0 leaves SSE2,
+# PMEM_AVX512F=0 forbids AVX-512, PMEM_AVX512F=1 asks for it
+vectors() {
+	local fam=$1 env=$2
+	if ! has avx || [[ $env == *" PMEM_AVX=0 "* ]]; then
+		echo sse2
+	elif [ "$fam" = avx ] && has avx512f && [ -z "${NO_AVX512F_KERNELS:-}" ] &&
+	    [[ $env == *" PMEM_AVX512F=1 "* ]]; then
+		echo avx512f
+	elif [ "$fam" = avx512f ] && { ! has avx512f ||
+	    [[ $env == *" PMEM_AVX512F=0 "* ]]; }; then
+		echo avx
+	else
+		echo "$fam"
 	fi
-	nt=$vec
-	if has movdir64b && [[ $env == *" PMEM_MOVDIR64B=1 "* ]]; then
-		nt=movdir64b
+}
+
+# expected "<ordinary> <streaming copy> <streaming fill> <flush> <wc>" for
+# an environment
+expect() {
+	local env=" $* " flush=clflush wc=$row_wc copy
+	copy=$(vectors "$row_copy" "$env")
+	if has movdir64b && [[ $env == *" PMEM_MOVDIR64B="* ]] &&
+	    [[ $env != *" PMEM_MOVDIR64B=0 "* ]]; then
+		copy=movdir64b
 	fi
 	if has clwb && [[ $env != *" PMEM_NO_CLWB=1 "* ]]; then
 		flush=clwb
@@ -55,16 +92,17 @@ expect() {
 	[[ $env == *" PMEM_NO_FLUSH=1 "* ]] && flush=noflush
 	[[ $env == *" PMEM_WC_WORKAROUND=1 "* ]] && wc=1
 	[[ $env == *" PMEM_WC_WORKAROUND=0 "* ]] && wc=0
-	echo "$vec $nt $flush $wc"
+	echo "$(vectors "$row_mov" "$env") $copy $(vectors "$row_fill" "$env")" \
+		"$flush $wc"
 }
 
 # runs one environment; $1 = description, rest = VAR=value...
 run_env() {
-	local vec nt fl wc sfx=""
-	read -r vec nt fl wc < <(expect "$@")
+	local vec nt fill fl wc sfx=""
+	read -r vec nt fill fl wc < <(expect "$@")
 	[ "$wc" = 1 ] && sfx=_wcbarrier
 	local mov="memmove_mov_${vec}_${fl}" movnt="memmove_movnt_${nt}_${fl}${sfx}"
-	local setmov="memset_mov_${vec}_${fl}" setnt="memset_movnt_${nt}_${fl}${sfx}"
+	local setmov="memset_mov_${vec}_${fl}" setnt="memset_movnt_${fill}_${fl}${sfx}"
 	local env_no_movnt=0 env_simd=0
 	[[ " $* " == *" PMEM_NO_MOVNT=1 "* ]] && env_no_movnt=1
 	[[ " $* " == *" PMEM_NO_GENERIC_MEMCPY=1 "* ]] && env_simd=1
@@ -143,8 +181,8 @@ nt_lines_together() {
 		{ echo "nt_order.awk missed a planted interleaving"; return 1; }
 }
 
-# half the last-level cache by sysfs, as the library reads it
-half_llc() {
+# the last-level cache by sysfs, as the library reads it (0: unknown)
+sysfs_llc() {
 	local d best=0 level=0 l t sz
 	for d in /sys/devices/system/cpu/cpu0/cache/index*; do
 		t=$(cat "$d/type" 2>/dev/null) || continue
@@ -158,15 +196,36 @@ half_llc() {
 		*) best=$sz ;;
 		esac
 	done
-	echo $((best / 2))
+	echo $best
 }
 
-# unflagged overlapping moves stream from half the last-level cache up:
-# the describe line names that size, and the kernels change there
-overlap_streams_from_half_llc() {
-	local n
-	n=$(half_llc)
-	[ "$n" -gt 0 ] || { echo "no cache size in sysfs"; return 77; }
+# Unflagged overlapping moves use ordinary stores below the policy row's
+# limit and half the last-level cache (CPUID and sysfs, the smaller when
+# both know it), and stream from there: the describe line names that size
+# and the kernels change there. A limit at or below the non-temporal
+# threshold leaves the threshold to decide.
+overlap_boundary() {
+	local cpuid sys llc n
+	cpuid=$("$out/llc_cpuid") sys=$(sysfs_llc)
+	llc=$cpuid
+	[ "$llc" = 0 ] && llc=$sys
+	[ "$cpuid" != 0 ] && [ "$sys" != 0 ] && [ "$sys" -lt "$cpuid" ] && llc=$sys
+	n=$row_overlap
+	[ "$n" = LLC ] && n=-1
+	if [ "$llc" != 0 ]; then
+		if [ "$n" = -1 ] || [ $((llc / 2)) -lt "$n" ]; then
+			n=$((llc / 2))
+		fi
+	fi
+	[ "$n" = -1 ] && { echo "no limit: cache size unknown"; return 77; }
+	if [ "$n" -le 256 ]; then
+		LD_LIBRARY_PATH="$PMEM_DEBUG_LIBDIR" PMEM_LOG_LEVEL=15 \
+			"$bin" overlap 4096 2>"$log" || return 1
+		grep -q "overlapping moves: as other copies" "$log" &&
+		grep -Eq "memmove_movnt_[a-z0-9_]+\] dst .* len 4096\$" "$log" ||
+			{ grep -E 'overlapping|len 4096$' "$log"; return 1; }
+		return
+	fi
 	LD_LIBRARY_PATH="$PMEM_DEBUG_LIBDIR" PMEM_LOG_LEVEL=15 \
 		"$bin" overlap "$n" 2>"$log" || { echo "overlap $n failed"; return 1; }
 	grep -q "overlapping moves: ordinary stores below $n bytes" "$log" &&
@@ -195,6 +254,8 @@ envs=(
 	"PMEM_AVX=0"
 	"PMEM_AVX512F=0"
 	"PMEM_AVX512F=0 PMEM_AVX=0"
+	"PMEM_AVX512F=1"
+	"PMEM_AVX512F=1 PMEM_MOVDIR64B=1"
 	"PMEM_MOVDIR64B=1"
 	"PMEM_MOVDIR64B=0"
 	"PMEM_NO_MOVNT=1"
@@ -213,8 +274,8 @@ check "matrix: cpuid runs only at load time (in cpu_features, from arch_init)" \
 	cpuid_at_load_only
 check "matrix: each line's streaming stores are issued together" \
 	nt_lines_together
-check "matrix: overlapping moves stream from half the last-level cache" \
-	overlap_streams_from_half_llc
+check "matrix: overlapping moves stream from the policy's limit (row $row_overlap, half the LLC)" \
+	overlap_boundary
 has avx512f || skip "matrix: avx512f kernels not run: CPU has no AVX-512F"
 has movdir64b || skip "matrix: movdir64b kernels not run: CPU has no MOVDIR64B"
 summary

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The x86_64 load-time choice for CPUs this machine is not: CPUID, the
- * eADR probe and the cache size are replaced (-Wl,--wrap) with values
- * from a table, and for each with a set of tuning variables pmem_init()
- * must pick the named flush, vector family, streaming family and WC
- * barrier. The matrix suite
+ * The x86_64 load-time choice for CPUs this machine is not: CPUID (the
+ * features and the vendor, family, model and cache size the policy rows
+ * are keyed on), the eADR probe and the sysfs cache size are replaced
+ * (-Wl,--wrap) with values from a table, and for each with a set of
+ * tuning variables pmem_init() must pick the policy row, and the named
+ * flush, kernel families, WC barrier and overlapping-move size. The matrix suite
  * checks the same choices through the debug log, but only for the CPU it
  * runs on; this reaches AVX-512F, MOVDIR64B, Intel's WC default and
  * CLFLUSH-only CPUs everywhere.
@@ -23,13 +24,16 @@
 #include "env.h"
 #include "funcs.h"
 
-unsigned __wrap_cpu_features(void);
+unsigned __wrap_cpu_features(struct cpu_model *model);
 int __wrap_plat_auto_flush(void);
 size_t __wrap_plat_llc_size(void);
 
+#define MiB ((size_t)1 << 20)
+
 static unsigned Fake_cpu;
+static struct cpu_model Fake_model;
 static int Fake_eadr;
-static size_t Fake_llc = 32u << 20;
+static size_t Fake_llc = 32 * MiB;	/* what sysfs says */
 
 size_t
 __wrap_plat_llc_size(void)
@@ -38,8 +42,10 @@ __wrap_plat_llc_size(void)
 }
 
 unsigned
-__wrap_cpu_features(void)
+__wrap_cpu_features(struct cpu_model *model)
 {
+	if (model != NULL)
+		*model = Fake_model;
 	return Fake_cpu;
 }
 
@@ -50,11 +56,31 @@ __wrap_plat_auto_flush(void)
 }
 
 #define BASE (CPU_CLFLUSH | CPU_CLFLUSHOPT | CPU_CLWB)
-#define SERVER (BASE | CPU_AVX | CPU_AVX512F | CPU_MOVDIR64B | CPU_INTEL)
-#define ZEN (BASE | CPU_AVX)
+#define WIDE (BASE | CPU_AVX | CPU_AVX512F | CPU_MOVDIR64B)
+
+/* the CPUs of the policy rows, and two it has no row for */
+static const struct cpu {
+	const char *name;
+	unsigned features;
+	struct cpu_model model;
+	const char *row;	/* the policy row it must get */
+} Xeon = { "Intel Xeon (AVX-512, MOVDIR64B)", WIDE | CPU_INTEL,
+		{ VENDOR_INTEL, 6, 207, 260 * MiB }, "Intel with AVX-512" },
+	Zen5 = { "AMD Zen 5 (AVX-512, MOVDIR64B)", WIDE,
+		{ VENDOR_AMD, 26, 2, 32 * MiB }, "AMD family 26 (Zen 5)" },
+	Zen3 = { "AMD EPYC (AVX2 only)", BASE | CPU_AVX,
+		{ VENDOR_AMD, 25, 1, 32 * MiB }, "AMD" },
+	Zen4 = { "AMD Zen 4 (AVX-512)", BASE | CPU_AVX | CPU_AVX512F,
+		{ VENDOR_AMD, 25, 17, 32 * MiB }, "AMD" },
+	Client = { "Intel without AVX-512", BASE | CPU_AVX | CPU_INTEL,
+		{ VENDOR_INTEL, 6, 151, 30 * MiB }, "Intel" },
+	Hygon = { "another vendor (AVX2)", BASE | CPU_AVX,
+		{ VENDOR_OTHER, 24, 0, 0 }, "other vendor" },
+	Old = { "another vendor, CLFLUSH and SSE2 only", CPU_CLFLUSH,
+		{ VENDOR_OTHER, 15, 2, 0 }, "other vendor" };
 
 struct choice {
-	unsigned cpu;
+	const struct cpu *cpu;
 	int eadr;
 	const char *env;	/* "VAR=value ..." */
 	const char *flush;	/* pmem_flush's instruction */
@@ -64,70 +90,93 @@ struct choice {
 };
 
 static const struct choice Choices[] = {
-	/* an AVX-512 server: the widest vectors, Intel's WC barrier */
-	{ SERVER, 0, "", "clwb", "memmove_mov_avx512f_clwb",
-		"memmove_movnt_avx512f_clwb_wcbarrier",
-		"memset_movnt_avx512f_clwb_wcbarrier" },
-	{ SERVER, 0, "PMEM_MOVDIR64B=1", "clwb", "memmove_mov_avx512f_clwb",
-		"memmove_movnt_movdir64b_clwb_wcbarrier",
-		"memset_movnt_movdir64b_clwb_wcbarrier" },
+	/* the Xeon row: 512-bit streaming, 256-bit ordinary, no barrier */
+	{ &Xeon, 0, "", "clwb", "memmove_mov_avx_clwb",
+		"memmove_movnt_avx512f_clwb", "memset_movnt_avx512f_clwb" },
+	/* MOVDIR64B copies when asked for; fills never (2.5x slower) */
+	{ &Xeon, 0, "PMEM_MOVDIR64B=1", "clwb", "memmove_mov_avx_clwb",
+		"memmove_movnt_movdir64b_clwb", "memset_movnt_avx512f_clwb" },
 	/* compat: any value but "0" opts in, as in the reference */
-	{ SERVER, 0, "PMEM_MOVDIR64B=yes", "clwb", "memmove_mov_avx512f_clwb",
-		"memmove_movnt_movdir64b_clwb_wcbarrier",
-		"memset_movnt_movdir64b_clwb_wcbarrier" },
-	{ SERVER, 0, "PMEM_MOVDIR64B=0", "clwb", "memmove_mov_avx512f_clwb",
+	{ &Xeon, 0, "PMEM_MOVDIR64B=yes", "clwb", "memmove_mov_avx_clwb",
+		"memmove_movnt_movdir64b_clwb", "memset_movnt_avx512f_clwb" },
+	{ &Xeon, 0, "PMEM_MOVDIR64B=0", "clwb", "memmove_mov_avx_clwb",
+		"memmove_movnt_avx512f_clwb", "memset_movnt_avx512f_clwb" },
+	{ &Xeon, 0, "PMEM_AVX512F=0", "clwb", "memmove_mov_avx_clwb",
+		"memmove_movnt_avx_clwb", "memset_movnt_avx_clwb" },
+	/* PMEM_AVX512F=1 asks for 512 bits where the row chose 256 */
+	{ &Xeon, 0, "PMEM_AVX512F=1", "clwb", "memmove_mov_avx512f_clwb",
+		"memmove_movnt_avx512f_clwb", "memset_movnt_avx512f_clwb" },
+	{ &Xeon, 0, "PMEM_AVX=0", "clwb", "memmove_mov_sse2_clwb",
+		"memmove_movnt_sse2_clwb", "memset_movnt_sse2_clwb" },
+	{ &Xeon, 0, "PMEM_AVX=0 PMEM_AVX512F=1", "clwb",
+		"memmove_mov_sse2_clwb", "memmove_movnt_sse2_clwb",
+		"memset_movnt_sse2_clwb" },
+	{ &Xeon, 0, "PMEM_AVX=0 PMEM_MOVDIR64B=1", "clwb",
+		"memmove_mov_sse2_clwb", "memmove_movnt_movdir64b_clwb",
+		"memset_movnt_sse2_clwb" },
+	{ &Xeon, 0, "PMEM_WC_WORKAROUND=1", "clwb", "memmove_mov_avx_clwb",
 		"memmove_movnt_avx512f_clwb_wcbarrier",
 		"memset_movnt_avx512f_clwb_wcbarrier" },
-	{ SERVER, 0, "PMEM_AVX512F=0", "clwb", "memmove_mov_avx_clwb",
+	{ &Xeon, 0, "PMEM_NO_CLWB=1", "clflushopt",
+		"memmove_mov_avx_clflushopt", "memmove_movnt_avx512f_clflushopt",
+		"memset_movnt_avx512f_clflushopt" },
+	{ &Xeon, 0, "PMEM_NO_CLWB=1 PMEM_NO_CLFLUSHOPT=1", "clflush",
+		"memmove_mov_avx_clflush", "memmove_movnt_avx512f_clflush",
+		"memset_movnt_avx512f_clflush" },
+	/* eADR: no flush, the fence stays; PMEM_NO_FLUSH=0 flushes anyway */
+	{ &Xeon, 1, "", "noflush", "memmove_mov_avx_noflush",
+		"memmove_movnt_avx512f_noflush", "memset_movnt_avx512f_noflush" },
+	{ &Xeon, 1, "PMEM_NO_FLUSH=0", "clwb", "memmove_mov_avx_clwb",
+		"memmove_movnt_avx512f_clwb", "memset_movnt_avx512f_clwb" },
+	/* Zen 5: 256 bits everywhere, whatever the feature bits offer */
+	{ &Zen5, 0, "", "clwb", "memmove_mov_avx_clwb",
+		"memmove_movnt_avx_clwb", "memset_movnt_avx_clwb" },
+	{ &Zen5, 0, "PMEM_AVX512F=1", "clwb", "memmove_mov_avx512f_clwb",
+		"memmove_movnt_avx512f_clwb", "memset_movnt_avx512f_clwb" },
+	{ &Zen5, 0, "PMEM_MOVDIR64B=1", "clwb", "memmove_mov_avx_clwb",
+		"memmove_movnt_movdir64b_clwb", "memset_movnt_avx_clwb" },
+	{ &Zen5, 0, "PMEM_WC_WORKAROUND=1", "clwb", "memmove_mov_avx_clwb",
 		"memmove_movnt_avx_clwb_wcbarrier",
 		"memset_movnt_avx_clwb_wcbarrier" },
-	{ SERVER, 0, "PMEM_AVX=0", "clwb", "memmove_mov_sse2_clwb",
-		"memmove_movnt_sse2_clwb_wcbarrier",
-		"memset_movnt_sse2_clwb_wcbarrier" },
-	{ SERVER, 0, "PMEM_AVX=0 PMEM_MOVDIR64B=1", "clwb",
-		"memmove_mov_sse2_clwb",
-		"memmove_movnt_movdir64b_clwb_wcbarrier",
-		"memset_movnt_movdir64b_clwb_wcbarrier" },
-	{ SERVER, 0, "PMEM_WC_WORKAROUND=0", "clwb",
-		"memmove_mov_avx512f_clwb", "memmove_movnt_avx512f_clwb",
-		"memset_movnt_avx512f_clwb" },
-	{ SERVER, 0, "PMEM_NO_CLWB=1", "clflushopt",
-		"memmove_mov_avx512f_clflushopt",
-		"memmove_movnt_avx512f_clflushopt_wcbarrier",
-		"memset_movnt_avx512f_clflushopt_wcbarrier" },
-	{ SERVER, 0, "PMEM_NO_CLWB=1 PMEM_NO_CLFLUSHOPT=1", "clflush",
-		"memmove_mov_avx512f_clflush",
-		"memmove_movnt_avx512f_clflush_wcbarrier",
-		"memset_movnt_avx512f_clflush_wcbarrier" },
-	/* eADR: no flush, the fence stays; PMEM_NO_FLUSH=0 flushes anyway */
-	{ SERVER, 1, "", "noflush", "memmove_mov_avx512f_noflush",
-		"memmove_movnt_avx512f_noflush_wcbarrier",
-		"memset_movnt_avx512f_noflush_wcbarrier" },
-	{ SERVER, 1, "PMEM_NO_FLUSH=0", "clwb", "memmove_mov_avx512f_clwb",
-		"memmove_movnt_avx512f_clwb_wcbarrier",
-		"memset_movnt_avx512f_clwb_wcbarrier" },
-	/* an AVX2 machine like this one: no WC barrier off Intel */
-	{ ZEN, 0, "", "clwb", "memmove_mov_avx_clwb",
+	{ &Zen5, 0, "PMEM_AVX=0", "clwb", "memmove_mov_sse2_clwb",
+		"memmove_movnt_sse2_clwb", "memset_movnt_sse2_clwb" },
+	/* an AVX2-only AMD: what it lacks cannot be asked for */
+	{ &Zen3, 0, "", "clwb", "memmove_mov_avx_clwb",
 		"memmove_movnt_avx_clwb", "memset_movnt_avx_clwb" },
-	{ ZEN, 0, "PMEM_MOVDIR64B=1 PMEM_AVX512F=1", "clwb",
+	{ &Zen3, 0, "PMEM_MOVDIR64B=1 PMEM_AVX512F=1", "clwb",
 		"memmove_mov_avx_clwb", "memmove_movnt_avx_clwb",
 		"memset_movnt_avx_clwb" },
-	{ ZEN, 0, "PMEM_WC_WORKAROUND=1", "clwb", "memmove_mov_avx_clwb",
+	{ &Zen4, 0, "", "clwb", "memmove_mov_avx_clwb",
+		"memmove_movnt_avx_clwb", "memset_movnt_avx_clwb" },
+	/* Intel without AVX-512: 256 bits, the barrier only when asked */
+	{ &Client, 0, "", "clwb", "memmove_mov_avx_clwb",
+		"memmove_movnt_avx_clwb", "memset_movnt_avx_clwb" },
+	{ &Client, 0, "PMEM_WC_WORKAROUND=1", "clwb", "memmove_mov_avx_clwb",
 		"memmove_movnt_avx_clwb_wcbarrier",
 		"memset_movnt_avx_clwb_wcbarrier" },
+	{ &Hygon, 0, "", "clwb", "memmove_mov_avx_clwb",
+		"memmove_movnt_avx_clwb", "memset_movnt_avx_clwb" },
 	/* an old CPU: CLFLUSH and SSE2 only */
-	{ CPU_CLFLUSH, 0, "", "clflush", "memmove_mov_sse2_clflush",
+	{ &Old, 0, "", "clflush", "memmove_mov_sse2_clflush",
 		"memmove_movnt_sse2_clflush", "memset_movnt_sse2_clflush" },
-	{ CPU_CLFLUSH, 0, "PMEM_NO_FLUSH=1", "noflush",
+	{ &Old, 0, "PMEM_NO_FLUSH=1", "noflush",
 		"memmove_mov_sse2_noflush", "memmove_movnt_sse2_noflush",
 		"memset_movnt_sse2_noflush" },
 	/* PMEM_NO_MOVNT=1: the portable kernels for every kind */
-	{ SERVER, 0, "PMEM_NO_MOVNT=1", "clwb", "memmove_generic_flush",
+	{ &Xeon, 0, "PMEM_NO_MOVNT=1", "clwb", "memmove_generic_flush",
 		"memmove_generic_flush", "memset_generic_flush" },
-	{ SERVER, 0, "PMEM_NO_MOVNT=1 PMEM_NO_GENERIC_MEMCPY=1", "clwb",
-		"memmove_mov_avx512f_clwb", "memmove_mov_avx512f_clwb",
-		"memset_mov_avx512f_clwb" },
+	{ &Xeon, 0, "PMEM_NO_MOVNT=1 PMEM_NO_GENERIC_MEMCPY=1", "clwb",
+		"memmove_mov_avx_clwb", "memmove_mov_avx_clwb",
+		"memset_mov_avx_clwb" },
 };
+
+static void
+use_cpu(const struct cpu *c, int eadr)
+{
+	Fake_cpu = c->features;
+	Fake_model = c->model;
+	Fake_eadr = eadr;
+}
 
 /* every variable the library reads unset, then the case's ones set */
 static void
@@ -154,8 +203,8 @@ check_name(size_t i, const char *what, const char *got, const char *want)
 {
 	if (got != NULL && strcmp(got, want) == 0)
 		return 0;
-	printf("case %zu (cpu 0x%x, eADR %d, \"%s\"): %s is %s, want %s\n",
-		i, Choices[i].cpu, Choices[i].eadr, Choices[i].env, what,
+	printf("case %zu (%s, eADR %d, \"%s\"): %s is %s, want %s\n",
+		i, Choices[i].cpu->name, Choices[i].eadr, Choices[i].env, what,
 		got ? got : "(null)", want);
 	return 1;
 }
@@ -164,11 +213,12 @@ static int
 skip_case(const struct choice *c)
 {
 #ifdef NO_AVX512F_KERNELS
-	if (c->cpu & CPU_AVX512F)
+	if (c->cpu->features & CPU_AVX512F)
 		return 1;
 #endif
 #ifdef NO_MOVDIR64B_KERNELS
-	if (strstr(c->env, "MOVDIR64B=") && (c->cpu & CPU_MOVDIR64B))
+	if (strstr(c->env, "MOVDIR64B=") &&
+			(c->cpu->features & CPU_MOVDIR64B))
 		return 1;
 #endif
 	(void) c;
@@ -186,8 +236,7 @@ test_choices(void **state)
 
 		if (skip_case(c))
 			continue;
-		Fake_cpu = c->cpu;
-		Fake_eadr = c->eadr;
+		use_cpu(c->cpu, c->eadr);
 		set_env(c->env);
 		pmem_init();
 		bad += check_name(i, "flush", Funcs.names.flush, c->flush);
@@ -209,8 +258,7 @@ static void
 test_deep_flush_under_eadr(void **state)
 {
 	(void) state;
-	Fake_cpu = ZEN;
-	Fake_eadr = 1;
+	use_cpu(&Zen3, 1);
 	set_env("");
 	pmem_init();
 	assert_string_equal(Funcs.names.flush, "noflush");
@@ -221,21 +269,77 @@ test_deep_flush_under_eadr(void **state)
 	assert_string_equal(Funcs.names.caches, "flushed");
 }
 
-/* overlapping moves stream from half the last-level cache, or never */
+/* every CPU above gets its row, and ./libpmem.so.1 names it */
+static const char *Policy_line;
+
+static void
+grab_policy(const char *line)
+{
+	if (strncmp(line, "policy: ", 8) == 0)
+		Policy_line = strdup(line);
+}
+
+static void
+test_policy_rows(void **state)
+{
+	static const struct cpu *const cpus[] = { &Xeon, &Zen5, &Zen3, &Zen4,
+		&Client, &Hygon, &Old };
+
+	(void) state;
+	set_env("");
+	for (size_t i = 0; i < sizeof(cpus) / sizeof(cpus[0]); i++) {
+		char want[128];
+
+		use_cpu(cpus[i], 0);
+		pmem_init();
+		Policy_line = NULL;
+		pmem_describe(grab_policy);
+		assert_non_null(Policy_line);
+		snprintf(want, sizeof(want), "policy: %s: ", cpus[i]->row);
+		if (strncmp(Policy_line, want, strlen(want)) != 0)
+			fail_msg("%s: \"%s\", want \"%s...\"", cpus[i]->name,
+				Policy_line, want);
+		free((void *)Policy_line);
+	}
+}
+
+/*
+ * Overlapping moves use ordinary stores below the row's limit and half
+ * the last-level cache; where CPUID and sysfs disagree the smaller size
+ * counts, and an unknown size leaves the row's limit.
+ */
 static void
 test_overlap_streaming_size(void **state)
 {
+	static const struct {
+		const struct cpu *cpu;
+		size_t cpuid_llc, sysfs_llc, want;
+	} cases[] = {
+		{ &Xeon, 260 * MiB, 260 * MiB, 128 << 10 },
+		{ &Xeon, 0, 0, 128 << 10 },
+		{ &Xeon, 128 << 10, 0, 64 << 10 },
+		{ &Zen5, 32 * MiB, 0, 0 },
+		{ &Zen3, 32 * MiB, 256 * MiB, 16 * MiB },
+		{ &Zen3, 256 * MiB, 32 * MiB, 16 * MiB },
+		{ &Zen3, 0, 32 * MiB, 16 * MiB },
+		{ &Zen3, 0, 0, SIZE_MAX },
+		{ &Client, 30 * MiB, 30 * MiB, 64 << 10 },
+		{ &Hygon, 0, 8 * MiB, 0 },
+	};
+
 	(void) state;
-	Fake_cpu = ZEN;
-	Fake_eadr = 0;
 	set_env("");
-	Fake_llc = 32u << 20;
-	pmem_init();
-	assert_int_equal(Funcs.overlap_movnt_min, 16u << 20);
-	Fake_llc = 0;
-	pmem_init();
-	assert_true(Funcs.overlap_movnt_min == SIZE_MAX);
-	Fake_llc = 32u << 20;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		use_cpu(cases[i].cpu, 0);
+		Fake_model.llc_size = cases[i].cpuid_llc;
+		Fake_llc = cases[i].sysfs_llc;
+		pmem_init();
+		if (Funcs.overlap_movnt_min != cases[i].want)
+			fail_msg("case %zu (%s): %zu, want %zu", i,
+				cases[i].cpu->name, Funcs.overlap_movnt_min,
+				cases[i].want);
+	}
+	Fake_llc = 32 * MiB;
 }
 
 int
@@ -244,6 +348,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_choices),
 		cmocka_unit_test(test_deep_flush_under_eadr),
+		cmocka_unit_test(test_policy_rows),
 		cmocka_unit_test(test_overlap_streaming_size),
 	};
 

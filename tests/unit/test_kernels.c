@@ -124,7 +124,7 @@ static int
 setup(void **state)
 {
 	(void) state;
-	unsigned cpu = cpu_features();
+	unsigned cpu = cpu_features(NULL);
 
 	pmem_init();	/* the generic kernels flush through Funcs */
 	Src_area = guarded_area();

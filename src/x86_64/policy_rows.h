@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The rows of the per-CPU kernel policy (policy.c says how they are used),
+ * in the order they are tried; the last matches every CPU. tests/matrix
+ * reads the first line of each row with awk, so it stays on one line:
+ *
+ * POLICY_ROW(vendor, display family or 0, feature needed or ANY,
+ *	ordinary-store family, streaming-copy family, streaming-fill family,
+ *	WC barrier 0/1, overlapping moves below N bytes use ordinary stores
+ *	(0: never, LLC: up to half the last-level cache),
+ *	name, the reason printed by ./libpmem.so.1)
+ *
+ * Each row's comment names the measurement it rests on: `make bench`
+ * reports in bench/results/ and focused reruns of build/bench/pmembench,
+ * ratios compared within one run only (2-vCPU VMs drift between runs).
+ */
+
+/*
+ * Intel Xeon, family 6 model 207, AVX-512F + MOVDIR64B + CLWB, 2 vCPUs,
+ * 2026-12-02, ours against ours through the environment (pmembench
+ * --ours L --ref L --env-ref VAR=V --no-limits --time 40):
+ *  - streaming copies 1-16 MiB: AVX2 1.11-1.15x and MOVDIR64B 1.09-1.14x
+ *    slower than AVX-512 (PMEM_AVX512F=0, PMEM_MOVDIR64B=1);
+ *  - streaming fills: AVX2 equal, MOVDIR64B 2.5-2.8x slower;
+ *  - ordinary-store copies 1-16 MiB: AVX-512 3-6% slower than AVX2;
+ *  - the WC barrier made 256 B-4 KiB copies and fills to an unaligned dst
+ *    1.4-1.7x slower (PMEM_WC_WORKAROUND=0 against the default) and
+ *    changed nothing from 64 KiB up; a fence every 12 streamed lines
+ *    instead made 64 KiB-16 MiB copies 3-12x slower;
+ *  - overlapping moves with ordinary stores against the reference's
+ *    streaming (make bench, memmove_persist_up/down): 1.5-2.6x at
+ *    256 B-4 KiB, 0.99-1.07 at 64 KiB, 0.81-0.92 from 1 MiB; in a rerun
+ *    with no size limit (--filter memmove_persist --sizes 16K,...,1M
+ *    --time 60) 1.01-1.04 at 16-64 KiB, 0.97-1.03 at 128 KiB and
+ *    0.77-0.93 from 256 KiB: ordinary stores below 128 KiB.
+ */
+POLICY_ROW(INTEL, 6, AVX512F, AVX, AVX512F, AVX512F, 0, 131072,
+	"Intel with AVX-512", "512-bit streaming copies and fills, 256-bit "
+	"ordinary stores, no WC barrier (each measured faster on a Xeon)")
+
+/*
+ * AMD EPYC family 26 model 2 (Zen 5), AVX-512F + MOVDIR64B, 2 vCPUs
+ * (../shared/measurements/amd-zen5-avx512-movdir64b, 2026-12-02: make
+ * bench, and with --env-both PMEM_AVX512F=0):
+ *  - hardware loops at 128 MiB: AVX2 load + streaming store 20.3 GB/s,
+ *    AVX-512 16.75, MOVDIR64B 20.8; our AVX-512 default ran at 0.91-0.94
+ *    of our own AVX2 path for 1-128 MiB copies;
+ *  - streaming fills: AVX2 and AVX-512 both 33.5 GB/s;
+ *  - 8-256 B overlapping moves with AVX-512 ordinary stores: 0.94-0.96 of
+ *    the reference; with AVX2 on both sides 0.96-1.04;
+ *  - overlapping moves with ordinary stores lost to streaming from 64 KiB
+ *    (0.59-0.67, AVX2 on both sides) and for aligned 1 KiB moves by
+ *    2.5-8x, so streaming is left to the threshold.
+ */
+POLICY_ROW(AMD, 26, ANY, AVX, AVX, AVX, 0, 0,
+	"AMD family 26 (Zen 5)", "256-bit kernels (measured faster than "
+	"512-bit on Zen 5), overlapping moves stream as the threshold says")
+
+/*
+ * AMD EPYC with AVX2 and no AVX-512, 32 MiB LLC (bench/results.md,
+ * 2026-11-26): overlapping moves with ordinary stores 2.0-3.1x the
+ * reference at 256 B-64 KiB and 1.9x for in-cache 1 MiB moves, 0.84 at
+ * 16 MiB (half the LLC, where the limit stops them). Other AMD CPUs with
+ * AVX-512 (Zen 4) get 256-bit kernels too: on Zen 5 512-bit streaming
+ * was slower, and Zen 4 executes 512-bit operations in two halves.
+ */
+POLICY_ROW(AMD, 0, ANY, AVX, AVX, AVX, 0, LLC,
+	"AMD", "256-bit kernels, ordinary stores for overlapping moves up "
+	"to half the last-level cache (measured on an AVX2 EPYC)")
+
+/*
+ * Intel CPUs without AVX-512: not measured. 256-bit kernels, as the
+ * reference; no WC barrier, which only cost time on the Xeon above
+ * (where the reference's own barrier, a fence every 12 streamed lines in
+ * its AVX path, made its PMEM_AVX512F=0 copies 3.1-6.5x slower from
+ * 4 KiB up: ../shared/measurements/README.md); overlapping moves with
+ * ordinary stores only up to where they still won on that Xeon.
+ */
+POLICY_ROW(INTEL, 0, ANY, AVX, AVX, AVX, 0, 65536,
+	"Intel", "256-bit kernels, no WC barrier (measured costly on a "
+	"Xeon; this CPU not measured)")
+
+/* any other vendor: the reference's choices, at most 256 bits wide */
+POLICY_ROW(OTHER, 0, ANY, AVX, AVX, AVX, 0, 0,
+	"other vendor", "256-bit kernels, streaming as the threshold says "
+	"(not measured)")
