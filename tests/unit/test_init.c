@@ -90,20 +90,19 @@ struct choice {
 };
 
 static const struct choice Choices[] = {
-	/* the Xeon row: 512-bit streaming, 256-bit ordinary, no barrier */
-	{ &Xeon, 0, "", "clwb", "memmove_mov_avx_clwb",
+	/* the Xeon row: 512-bit kernels, no barrier */
+	{ &Xeon, 0, "", "clwb", "memmove_mov_avx512f_clwb",
 		"memmove_movnt_avx512f_clwb", "memset_movnt_avx512f_clwb" },
 	/* MOVDIR64B copies when asked for; fills never (2.5x slower) */
-	{ &Xeon, 0, "PMEM_MOVDIR64B=1", "clwb", "memmove_mov_avx_clwb",
+	{ &Xeon, 0, "PMEM_MOVDIR64B=1", "clwb", "memmove_mov_avx512f_clwb",
 		"memmove_movnt_movdir64b_clwb", "memset_movnt_avx512f_clwb" },
 	/* compat: any value but "0" opts in, as in the reference */
-	{ &Xeon, 0, "PMEM_MOVDIR64B=yes", "clwb", "memmove_mov_avx_clwb",
+	{ &Xeon, 0, "PMEM_MOVDIR64B=yes", "clwb", "memmove_mov_avx512f_clwb",
 		"memmove_movnt_movdir64b_clwb", "memset_movnt_avx512f_clwb" },
-	{ &Xeon, 0, "PMEM_MOVDIR64B=0", "clwb", "memmove_mov_avx_clwb",
+	{ &Xeon, 0, "PMEM_MOVDIR64B=0", "clwb", "memmove_mov_avx512f_clwb",
 		"memmove_movnt_avx512f_clwb", "memset_movnt_avx512f_clwb" },
 	{ &Xeon, 0, "PMEM_AVX512F=0", "clwb", "memmove_mov_avx_clwb",
 		"memmove_movnt_avx_clwb", "memset_movnt_avx_clwb" },
-	/* PMEM_AVX512F=1 asks for 512 bits where the row chose 256 */
 	{ &Xeon, 0, "PMEM_AVX512F=1", "clwb", "memmove_mov_avx512f_clwb",
 		"memmove_movnt_avx512f_clwb", "memset_movnt_avx512f_clwb" },
 	{ &Xeon, 0, "PMEM_AVX=0", "clwb", "memmove_mov_sse2_clwb",
@@ -114,19 +113,20 @@ static const struct choice Choices[] = {
 	{ &Xeon, 0, "PMEM_AVX=0 PMEM_MOVDIR64B=1", "clwb",
 		"memmove_mov_sse2_clwb", "memmove_movnt_movdir64b_clwb",
 		"memset_movnt_sse2_clwb" },
-	{ &Xeon, 0, "PMEM_WC_WORKAROUND=1", "clwb", "memmove_mov_avx_clwb",
+	{ &Xeon, 0, "PMEM_WC_WORKAROUND=1", "clwb", "memmove_mov_avx512f_clwb",
 		"memmove_movnt_avx512f_clwb_wcbarrier",
 		"memset_movnt_avx512f_clwb_wcbarrier" },
 	{ &Xeon, 0, "PMEM_NO_CLWB=1", "clflushopt",
-		"memmove_mov_avx_clflushopt", "memmove_movnt_avx512f_clflushopt",
+		"memmove_mov_avx512f_clflushopt",
+		"memmove_movnt_avx512f_clflushopt",
 		"memset_movnt_avx512f_clflushopt" },
 	{ &Xeon, 0, "PMEM_NO_CLWB=1 PMEM_NO_CLFLUSHOPT=1", "clflush",
-		"memmove_mov_avx_clflush", "memmove_movnt_avx512f_clflush",
+		"memmove_mov_avx512f_clflush", "memmove_movnt_avx512f_clflush",
 		"memset_movnt_avx512f_clflush" },
 	/* eADR: no flush, the fence stays; PMEM_NO_FLUSH=0 flushes anyway */
-	{ &Xeon, 1, "", "noflush", "memmove_mov_avx_noflush",
+	{ &Xeon, 1, "", "noflush", "memmove_mov_avx512f_noflush",
 		"memmove_movnt_avx512f_noflush", "memset_movnt_avx512f_noflush" },
-	{ &Xeon, 1, "PMEM_NO_FLUSH=0", "clwb", "memmove_mov_avx_clwb",
+	{ &Xeon, 1, "PMEM_NO_FLUSH=0", "clwb", "memmove_mov_avx512f_clwb",
 		"memmove_movnt_avx512f_clwb", "memset_movnt_avx512f_clwb" },
 	/* Zen 5: 256 bits everywhere, whatever the feature bits offer */
 	{ &Zen5, 0, "", "clwb", "memmove_mov_avx_clwb",
@@ -166,8 +166,8 @@ static const struct choice Choices[] = {
 	{ &Xeon, 0, "PMEM_NO_MOVNT=1", "clwb", "memmove_generic_flush",
 		"memmove_generic_flush", "memset_generic_flush" },
 	{ &Xeon, 0, "PMEM_NO_MOVNT=1 PMEM_NO_GENERIC_MEMCPY=1", "clwb",
-		"memmove_mov_avx_clwb", "memmove_mov_avx_clwb",
-		"memset_mov_avx_clwb" },
+		"memmove_mov_avx512f_clwb", "memmove_mov_avx512f_clwb",
+		"memset_mov_avx512f_clwb" },
 };
 
 static void
