@@ -174,7 +174,10 @@ usage(FILE *f)
 "                    quick 8)\n"
 "  --choices-rounds MIN,MAX  rounds per case there (default 3,100)\n"
 "  --dir DIR         where to create mapped files (default $TMPDIR, /tmp)\n"
-"  --out FILE        also write the report to FILE\n");
+"  --out FILE        also write the report to FILE\n"
+"  --cpu-slug        print the name reports of this CPU are kept under in\n"
+"                    bench/results/ (e.g. intel-xeon-avx512-movdir64b) and\n"
+"                    exit\n");
 }
 
 static size_t
@@ -251,12 +254,23 @@ parse_pair(const char *arg, unsigned v[2])
 }
 
 static void
+print_slug(void)
+{
+	struct cpu c;
+	char slug[160];
+
+	cpu_detect(&c);
+	cpu_slug(&c, slug, sizeof(slug));
+	printf("%s\n", slug);
+}
+
+static void
 parse_args(int argc, char **argv)
 {
 	enum { O_REF = 256, O_OURS, O_QUICK, O_FILTER, O_SIZES, O_ENVB,
 		O_ENVR, O_ENVO, O_TIME, O_TRIAL, O_PAIRS, O_COLD, O_NOLIM,
 		O_DIR, O_OUT, O_PASSES, O_NOCH, O_CHONLY, O_CHTIME,
-		O_CHROUNDS, O_HELP };
+		O_CHROUNDS, O_SLUG, O_HELP };
 	static const struct option lo[] = {
 		{ "ref", required_argument, NULL, O_REF },
 		{ "ours", required_argument, NULL, O_OURS },
@@ -278,6 +292,7 @@ parse_args(int argc, char **argv)
 		{ "choices-only", no_argument, NULL, O_CHONLY },
 		{ "choices-time", required_argument, NULL, O_CHTIME },
 		{ "choices-rounds", required_argument, NULL, O_CHROUNDS },
+		{ "cpu-slug", no_argument, NULL, O_SLUG },
 		{ "help", no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -321,6 +336,7 @@ parse_args(int argc, char **argv)
 			parse_pair(optarg, Opt.pass_rounds);
 			rounds_set = 1;
 			break;
+		case O_SLUG: print_slug(); exit(0);
 		case O_HELP: usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
 		}
@@ -613,7 +629,8 @@ keep_hint(void)
 
 	cpu_slug(&Cpu, slug, sizeof(slug));
 	note("pmembench: report in %s; to keep it: cp %s "
-		"bench/results/%s.md", Opt.out, Opt.out, slug);
+		"bench/results/%s.md (make -C bench keep)", Opt.out, Opt.out,
+		slug);
 }
 
 int
