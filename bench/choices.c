@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "bench.h"
 
@@ -33,6 +35,8 @@ struct contender {
 	int moves_only;		/* applies to the memmove cases only */
 	struct lib own;		/* loaded for this pass when env is set */
 	const struct lib *l;	/* own, or a side of the main table */
+	char *chose;		/* what it chose at load, when known */
+	int same;		/* chose as the base did: runs its code */
 };
 
 /* One case of a pass and its trial times, [round][contender]. */
@@ -147,6 +151,60 @@ refset_contenders(struct pass *p)
 }
 
 /*
+ * Our library run as a program prints what it chose at load time under
+ * the environment it was given. A contender that chose as the default did
+ * runs the same code: its cells measure noise, and it cannot be the
+ * fastest. NULL when the library cannot run as a program (the
+ * reference, a wrapper, another build).
+ */
+static char *
+describe(const char *path, const struct envlist *base, const char *kv)
+{
+	char *text = NULL, line[512];
+	size_t len = 0, i;
+	int fd[2], st = -1, on = 0;
+	FILE *f, *mem;
+	pid_t pid;
+
+	if (pipe(fd) != 0)
+		return NULL;
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		dup2(fd[1], STDOUT_FILENO);
+		close(fd[0]);
+		close(fd[1]);
+		if (freopen("/dev/null", "w", stderr) == NULL)
+			_exit(127);
+		for (i = 0; i < base->n; i++)
+			putenv((char *)base->v[i]);
+		if (kv != NULL)
+			putenv((char *)kv);
+		execl(path, path, (char *)NULL);
+		_exit(127);
+	}
+	close(fd[1]);
+	f = fdopen(fd[0], "r");
+	mem = open_memstream(&text, &len);
+	while (f != NULL && mem != NULL && fgets(line, sizeof(line), f)) {
+		if (on)
+			fputs(line, mem);
+		on = on || strstr(line, "chosen at load time") != NULL;
+	}
+	if (f != NULL)
+		fclose(f);
+	if (mem != NULL)
+		fclose(mem);
+	if (pid > 0)
+		waitpid(pid, &st, 0);
+	if (pid < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0 || len == 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/*
  * Each instance gets the main table's environment for its side, then its
  * own setting on top (env_apply sets the second list last).
  */
@@ -163,12 +221,19 @@ load_contenders(struct pass *p)
 		env_add(&base, Opt.env_both.v[j]);
 	for (j = 0; j < side->n; j++)
 		env_add(&base, side->v[j]);
+	if (p->choices)
+		p->v[0].chose = describe(path, &base, NULL);
 	for (i = 0; i < p->nv; i++) {
 		struct contender *v = &p->v[i];
 		struct envlist own = { &v->env, 1 };
 
 		if (v->env == NULL)
 			continue;
+		if (p->v[0].chose != NULL) {
+			v->chose = describe(path, &base, v->env);
+			v->same = v->chose != NULL &&
+				strcmp(v->chose, p->v[0].chose) == 0;
+		}
 		if (lib_load(&v->own, v->label, path, &base, &own) != 0) {
 			free(base.v);
 			return -1;
@@ -184,9 +249,11 @@ unload_contenders(struct pass *p)
 {
 	unsigned i;
 
-	for (i = 0; i < p->nv; i++)
+	for (i = 0; i < p->nv; i++) {
 		if (p->v[i].env != NULL)
 			lib_unload(&p->v[i].own);
+		free(p->v[i].chose);
+	}
 }
 
 /* Every contender must be right before its time means anything. */
@@ -346,15 +413,58 @@ struct tally {
 	char named[MAX_NAMED][128];
 };
 
+static int
+has_line(const char *text, const char *line, size_t len)
+{
+	while (*text != '\0') {
+		size_t n = strcspn(text, "\n");
+
+		if (n == len && memcmp(text, line, len) == 0)
+			return 1;
+		text += n + (text[n] == '\n');
+	}
+	return 0;
+}
+
+/* The lines of what a contender chose that differ from the default's. */
+static void
+print_changes(const char *base, const char *mine)
+{
+	const char *l = mine;
+	int n = 0;
+
+	while (*l != '\0') {
+		size_t len = strcspn(l, "\n"), skip = strspn(l, " ");
+
+		if (!has_line(base, l, len) && len > skip)
+			out("%s%.*s", n++ ? "; " : " (chooses: ",
+				(int)(len - skip), l + skip);
+		l += len + (l[len] == '\n');
+	}
+	if (n)
+		out(")");
+}
+
 static void
 pass_head(const struct pass *p)
 {
 	unsigned i;
 
-	for (i = 1; i < p->nv; i++)
-		out("- `%s`: %s%s%s%s\n", p->v[i].label,
+	if (p->v[0].chose != NULL)
+		out("The default chose at load time (the library run as a "
+			"program):\n\n```\n%s```\n\n", p->v[0].chose);
+	for (i = 1; i < p->nv; i++) {
+		out("- `%s`: %s%s%s%s", p->v[i].label,
 			p->v[i].env ? "`" : "", p->v[i].env ? p->v[i].env : "",
 			p->v[i].env ? "`: " : "", p->v[i].what);
+		if (p->v[i].same)
+			out("; **chooses as the default does here**: its "
+				"cells, in parentheses, measure noise and it "
+				"is never the fastest");
+		else if (p->v[i].chose != NULL)
+			print_changes(p->v[0].chose, p->v[i].chose);
+		out("\n");
+	}
 	if (p->skipped[0])
 		out("\nSKIP (not meaningful on this CPU): %s\n", p->skipped);
 	out("\n| operation | size | dst align | %s time/op |",
@@ -389,12 +499,18 @@ pass_row(const struct pass *p, const struct pcase *pc, struct tally *ty,
 			continue;
 		}
 		cell(p, pc, i, &m, &s);
-		out(" %.3f |", m);
+		out(p->v[i].same ? " (%.3f) |" : " %.3f |", m);
+		if (p->v[i].same)
+			continue;
 		if (isnan(best) || (p->choices ? m > best : m < best)) {
 			best = m;
 			best_sp = s;
 			bi = i;
 		}
+	}
+	if (isnan(best)) {	/* no alternative runs other code */
+		out(" - | - | - | yes | %u |\n", pc->n);
+		return;
 	}
 	bad = p->choices ? best > MISS_RATIO : best < REF_FLOOR;
 	out(" %s | **%.3f** | %.3f | %s | %u |\n", p->v[bi].label, best,

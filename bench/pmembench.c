@@ -34,8 +34,8 @@ struct options Opt = {
 	.lim_trials = 41,
 	.cold_min = MIB,
 	.passes = PASS_MAIN | PASS_CHOICES | PASS_REFSET,
-	.pass_s = 100,
-	.pass_rounds = { 3, 100 },
+	.pass_s = 140,
+	.pass_rounds = { 3, 40 },
 };
 
 struct lib Side[2];
@@ -170,9 +170,9 @@ usage(FILE *f)
 "                    each of its settings\n"
 "  --no-choices      --passes main (the table of earlier versions)\n"
 "  --choices-only    --passes choices\n"
-"  --choices-time SEC  target run time of each extra pass (default 100,\n"
+"  --choices-time SEC  target run time of each extra pass (default 140,\n"
 "                    quick 8)\n"
-"  --choices-rounds MIN,MAX  rounds per case there (default 3,100)\n"
+"  --choices-rounds MIN,MAX  rounds per case there (default 3,40)\n"
 "  --dir DIR         where to create mapped files (default $TMPDIR, /tmp)\n"
 "  --out FILE        also write the report to FILE\n"
 "  --cpu-slug        print the name reports of this CPU are kept under in\n"
