@@ -598,7 +598,10 @@ pass_intro(const struct pass *p)
 		"cancel. +-: half the interquartile range of the winning "
 		"cell's per-round ratios. The time is shared evenly: about "
 		"%.0f s for the pass, %u to %u rounds per case. Correctness "
-		"is checked for every contender up to %zu MiB.\n\n",
+		"is checked for every contender up to %zu MiB. The best of "
+		"several noisy cells favours a lucky one: a case past the "
+		"bar by less than its +- is a lead to rerun (--filter, "
+		"--sizes, --choices-time), not a finding.\n\n",
 		Opt.pass_s, Opt.pass_rounds[0], Opt.pass_rounds[1],
 		CHECK_MAX / MIB);
 }

@@ -151,7 +151,7 @@ usage(FILE *f)
 "usage: pmembench --ours PATH [options]\n"
 "  --ours PATH       our libpmem.so.1 (required)\n"
 "  --ref PATH        reference libpmem.so.1 (default: the system one)\n"
-"  --quick           few sizes, short trials (smoke test, < 20 s)\n"
+"  --quick           few sizes, short trials (smoke test, < 40 s)\n"
 "  --filter LIST     only operations whose name contains one of the\n"
 "                    comma-separated words\n"
 "  --sizes LIST      e.g. 8,4K,1M+1 (+N: destination misaligned by N)\n"
