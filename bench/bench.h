@@ -25,6 +25,7 @@ struct lib {
 	void *handle;
 	__typeof__(pmem_memcpy_persist) *memcpy_persist;
 	__typeof__(pmem_memmove_persist) *memmove_persist;
+	__typeof__(pmem_memmove) *memmove_flags;
 	__typeof__(pmem_memset_persist) *memset_persist;
 	__typeof__(pmem_memcpy_nodrain) *memcpy_nodrain;
 	__typeof__(pmem_memcpy) *memcpy_flags;
@@ -47,6 +48,7 @@ struct envlist {
 void env_add(struct envlist *l, const char *kv);
 int lib_load(struct lib *l, const char *name, const char *path,
 	const struct envlist *a, const struct envlist *b);
+void lib_unload(struct lib *l);
 const char *default_ref_path(void);
 
 /* What the CPU and the OS let the hardware kernels use. */
@@ -63,6 +65,7 @@ struct cpu {
 };
 
 void cpu_detect(struct cpu *c);
+void cpu_slug(const struct cpu *c, char *buf, size_t len);
 size_t llc_size(void);
 
 enum flush_kind { FLUSH_CLWB, FLUSH_CLFLUSHOPT, FLUSH_CLFLUSH };
@@ -105,6 +108,8 @@ struct opdef {
 	size_t min_size;	/* smaller sizes are skipped */
 	int hot;		/* one slot at every size: stays in the cache */
 	int big_copy;		/* a copy held to the best copy loop */
+	int choice;		/* timed again under each kernel choice */
+	int move;		/* a pmem_memmove_persist case */
 };
 
 /*
@@ -116,6 +121,8 @@ struct bcase {
 	size_t size;
 	unsigned mis;
 	size_t shift;		/* memmove overlap distance */
+	unsigned flags;		/* memmove cases: pmem_memmove(..., flags)
+				 * instead of pmem_memmove_persist when set */
 	char *src;
 	char *dst;
 	size_t stride;
@@ -163,6 +170,16 @@ struct options {
 	size_t cold_min;	/* from here on buffers rotate past the LLC */
 	int quick;
 	int no_limits;
+	unsigned passes;	/* PASS_* bits */
+	double pass_s;		/* target run time of each extra pass */
+	unsigned pass_rounds[2];	/* min, max rounds per case there */
+};
+
+/* The runs a report holds: the main table, then the extra passes. */
+enum {
+	PASS_MAIN = 1,		/* reference vs ours */
+	PASS_CHOICES = 2,	/* our default vs ours forced elsewhere */
+	PASS_REFSET = 4,	/* ours vs the reference under its settings */
 };
 
 struct size_spec {
@@ -217,6 +234,8 @@ now_ns(void)
 }
 
 extern unsigned long Trials, Retried, Preempted;
+void case_init(struct bcase *c, const struct tcase *t, char *src, char *dst,
+	char *where, size_t wlen);
 double trial(const struct lib *l, struct bcase *c, unsigned k);
 unsigned calibrate(const struct lib *l, struct bcase *c);
 double quantile(double *v, size_t n, double q);
@@ -242,11 +261,18 @@ struct targets {
 	double is_pmem_ns[2][2][MAX_SIZES];
 	double is_pmem_ref_min;
 	unsigned nis_pmem;
+	double ceil_logsum;		/* each ratio as if at 100% of limit */
+	unsigned nceil;
+	/* the reference under its best setting for each case */
+	unsigned nrefset, nref_low;
+	char ref_low[TARGET_NAMES][112];
 };
 
 void case_name(const struct tcase *t, char *buf, size_t len);
 void note_target(struct targets *g, const struct tcase *t,
 	const struct result *r);
+void note_refset(struct targets *g, const struct tcase *t, double ratio,
+	const char *setting);
 void print_targets(const struct targets *g, double geomean, unsigned nsum);
 
 /* report.c: the markdown report */
@@ -269,6 +295,11 @@ void print_table_head(void);
 void print_row(const struct tcase *t, const struct result *r);
 void note_result(struct summary *s, const struct tcase *t,
 	const struct result *r);
-void print_summary(struct summary *s, int aa, double t_start, double load0);
+void print_summary(struct summary *s, int aa);
+void print_end(struct summary *s, int aa, double t_start, double load0);
+
+/* choices.c: the passes that hold one library against several instances */
+void run_choices(char *src, char *dst, struct summary *sum);
+void run_ref_settings(char *src, char *dst, struct summary *sum);
 
 #endif

@@ -4,6 +4,7 @@
  * hardware can do: streaming stores, copy loops, cache-line write-back.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,50 @@ cpu_detect(struct cpu *c)
 	cpu_model(c);
 }
 #endif
+
+/*
+ * "intel-xeon-avx512-movdir64b": the model's words without trademarks and
+ * filler, then the features that change the library's choices; names the
+ * file a report of this machine is kept in (bench/results/).
+ */
+void
+cpu_slug(const struct cpu *c, char *buf, size_t len)
+{
+	static const char *const skip[] = { "(r)", "(tm)", "processor",
+		"cpu", "core", NULL };
+	char model[sizeof(c->model)], *tok, *save = NULL;
+	size_t n = 0, i;
+
+	for (i = 0; c->model[i] != '\0'; i++)
+		model[i] = (char)tolower((unsigned char)c->model[i]);
+	model[i] = '\0';
+	buf[0] = '\0';
+	for (tok = strtok_r(model, " -_", &save); tok != NULL;
+			tok = strtok_r(NULL, " -_", &save)) {
+		for (i = 0; skip[i] != NULL; i++) {
+			char *m;
+
+			while ((m = strstr(tok, skip[i])) != NULL)
+				memmove(m, m + strlen(skip[i]),
+					strlen(m + strlen(skip[i])) + 1);
+		}
+		if (strchr(tok, '@') != NULL)	/* the clock follows */
+			break;
+		if (tok[0] == '\0')
+			continue;
+		for (i = 0; tok[i] != '\0'; i++)
+			if (!isalnum((unsigned char)tok[i]))
+				tok[i] = '-';
+		n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s%s",
+			n ? "-" : "", tok);
+	}
+	if (n == 0)
+		n = (size_t)snprintf(buf, len, "cpu");
+	if (n < len)
+		snprintf(buf + n, len - n, "%s%s", c->avx512f ? "-avx512" :
+			c->avx2 ? "-avx2" : "", c->movdir64b ? "-movdir64b" :
+			"");
+}
 
 const char *
 hw_flush_name(void)

@@ -126,6 +126,7 @@ static const struct {
 } Syms[] = {
 	SYM(memcpy_persist, pmem_memcpy_persist),
 	SYM(memmove_persist, pmem_memmove_persist),
+	SYM(memmove_flags, pmem_memmove),
 	SYM(memset_persist, pmem_memset_persist),
 	SYM(memcpy_nodrain, pmem_memcpy_nodrain),
 	SYM(memcpy_flags, pmem_memcpy),
@@ -186,4 +187,13 @@ lib_load(struct lib *l, const char *name, const char *path,
 		memcpy((char *)l + Syms[i].off, &f, sizeof(f));
 	}
 	return 0;
+}
+
+/* Frees the namespace: glibc has room for about a dozen at once. */
+void
+lib_unload(struct lib *l)
+{
+	if (l->handle != NULL)
+		dlclose(l->handle);
+	l->handle = NULL;
 }

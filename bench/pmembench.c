@@ -33,6 +33,9 @@ struct options Opt = {
 	.max_pairs = 400,
 	.lim_trials = 41,
 	.cold_min = MIB,
+	.passes = PASS_MAIN | PASS_CHOICES | PASS_REFSET,
+	.pass_s = 140,
+	.pass_rounds = { 3, 40 },
 };
 
 struct lib Side[2];
@@ -148,7 +151,7 @@ usage(FILE *f)
 "usage: pmembench --ours PATH [options]\n"
 "  --ours PATH       our libpmem.so.1 (required)\n"
 "  --ref PATH        reference libpmem.so.1 (default: the system one)\n"
-"  --quick           few sizes, short trials (smoke test, < 20 s)\n"
+"  --quick           few sizes, short trials (smoke test, < 40 s)\n"
 "  --filter LIST     only operations whose name contains one of the\n"
 "                    comma-separated words\n"
 "  --sizes LIST      e.g. 8,4K,1M+1 (+N: destination misaligned by N)\n"
@@ -160,8 +163,21 @@ usage(FILE *f)
 "  --pairs MIN,MAX   trial pairs per case (default 10,400)\n"
 "  --cold-min SIZE   sizes from here on rotate past the LLC (default 1M)\n"
 "  --no-limits       skip the hardware-limit measurements\n"
+"  --passes LIST     which of main,choices,ref-settings run (default all):\n"
+"                    main: reference vs ours; choices: our default vs ours\n"
+"                    forced to each other kernel family or streaming\n"
+"                    choice; ref-settings: ours vs the reference under\n"
+"                    each of its settings\n"
+"  --no-choices      --passes main (the table of earlier versions)\n"
+"  --choices-only    --passes choices\n"
+"  --choices-time SEC  target run time of each extra pass (default 140,\n"
+"                    quick 8)\n"
+"  --choices-rounds MIN,MAX  rounds per case there (default 3,40)\n"
 "  --dir DIR         where to create mapped files (default $TMPDIR, /tmp)\n"
-"  --out FILE        also write the report to FILE\n");
+"  --out FILE        also write the report to FILE\n"
+"  --cpu-slug        print the name reports of this CPU are kept under in\n"
+"                    bench/results/ (e.g. intel-xeon-avx512-movdir64b) and\n"
+"                    exit\n");
 }
 
 static size_t
@@ -204,12 +220,57 @@ parse_sizes(const char *list)
 	free(copy);
 }
 
+static unsigned
+parse_passes(const char *list)
+{
+	static const char *const names[] = { "main", "choices",
+		"ref-settings" };
+	char *copy = strdup(list), *tok, *save = NULL;
+	unsigned bits = 0, i;
+
+	for (tok = strtok_r(copy, ",", &save); tok != NULL;
+			tok = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < 3 && strcmp(tok, names[i]) != 0; i++)
+			;
+		if (i == 3) {
+			fprintf(stderr, "pmembench: unknown pass '%s' (want "
+				"main, choices or ref-settings)\n", tok);
+			exit(2);
+		}
+		bits |= 1u << i;
+	}
+	free(copy);
+	return bits;
+}
+
+static void
+parse_pair(const char *arg, unsigned v[2])
+{
+	char *end;
+
+	v[0] = (unsigned)strtoul(arg, &end, 10);
+	if (*end == ',')
+		v[1] = (unsigned)strtoul(end + 1, NULL, 10);
+}
+
+static void
+print_slug(void)
+{
+	struct cpu c;
+	char slug[160];
+
+	cpu_detect(&c);
+	cpu_slug(&c, slug, sizeof(slug));
+	printf("%s\n", slug);
+}
+
 static void
 parse_args(int argc, char **argv)
 {
 	enum { O_REF = 256, O_OURS, O_QUICK, O_FILTER, O_SIZES, O_ENVB,
 		O_ENVR, O_ENVO, O_TIME, O_TRIAL, O_PAIRS, O_COLD, O_NOLIM,
-		O_DIR, O_OUT, O_HELP };
+		O_DIR, O_OUT, O_PASSES, O_NOCH, O_CHONLY, O_CHTIME,
+		O_CHROUNDS, O_SLUG, O_HELP };
 	static const struct option lo[] = {
 		{ "ref", required_argument, NULL, O_REF },
 		{ "ours", required_argument, NULL, O_OURS },
@@ -226,10 +287,16 @@ parse_args(int argc, char **argv)
 		{ "no-limits", no_argument, NULL, O_NOLIM },
 		{ "dir", required_argument, NULL, O_DIR },
 		{ "out", required_argument, NULL, O_OUT },
+		{ "passes", required_argument, NULL, O_PASSES },
+		{ "no-choices", no_argument, NULL, O_NOCH },
+		{ "choices-only", no_argument, NULL, O_CHONLY },
+		{ "choices-time", required_argument, NULL, O_CHTIME },
+		{ "choices-rounds", required_argument, NULL, O_CHROUNDS },
+		{ "cpu-slug", no_argument, NULL, O_SLUG },
 		{ "help", no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, time_set = 0, pairs_set = 0;
+	int c, time_set = 0, pairs_set = 0, ptime_set = 0, rounds_set = 0;
 	char *end;
 
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
@@ -258,6 +325,18 @@ parse_args(int argc, char **argv)
 		case O_NOLIM: Opt.no_limits = 1; break;
 		case O_DIR: Opt.dir = optarg; break;
 		case O_OUT: Opt.out = optarg; break;
+		case O_PASSES: Opt.passes = parse_passes(optarg); break;
+		case O_NOCH: Opt.passes = PASS_MAIN; break;
+		case O_CHONLY: Opt.passes = PASS_CHOICES; break;
+		case O_CHTIME:
+			Opt.pass_s = strtod(optarg, NULL);
+			ptime_set = 1;
+			break;
+		case O_CHROUNDS:
+			parse_pair(optarg, Opt.pass_rounds);
+			rounds_set = 1;
+			break;
+		case O_SLUG: print_slug(); exit(0);
 		case O_HELP: usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
 		}
@@ -274,7 +353,19 @@ parse_args(int argc, char **argv)
 			Opt.max_pairs = 100;
 		}
 		Opt.lim_trials = 15;
+		if (!ptime_set)
+			Opt.pass_s = 8;
+		if (!rounds_set) {
+			Opt.pass_rounds[0] = 2;
+			Opt.pass_rounds[1] = 20;
+		}
 	}
+	if (Opt.pass_rounds[0] < 1)
+		Opt.pass_rounds[0] = 1;
+	if (Opt.pass_rounds[1] < Opt.pass_rounds[0])
+		Opt.pass_rounds[1] = Opt.pass_rounds[0];
+	if (!(Opt.passes & PASS_MAIN))
+		Opt.no_limits = 1;	/* only the main table uses them */
 	if (Opt.min_pairs < 2)
 		Opt.min_pairs = 2;
 	if (Opt.max_pairs < Opt.min_pairs)
@@ -526,6 +617,22 @@ same_file(const char *a, const char *b)
 	return same;
 }
 
+/*
+ * Reports of a machine are kept under bench/results/, named by its CPU;
+ * the run does not write there itself, so a bench run never dirties the
+ * source tree.
+ */
+static void
+keep_hint(void)
+{
+	char slug[160];
+
+	cpu_slug(&Cpu, slug, sizeof(slug));
+	note("pmembench: report in %s; to keep it: cp %s "
+		"bench/results/%s.md (make -C bench keep)", Opt.out, Opt.out,
+		slug);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -580,18 +687,27 @@ main(int argc, char **argv)
 		"anonymous memory is huge-page backed).\n\n", arena / MIB,
 		Huge_how, anon_huge_kib() / 1024);
 	print_libs(aa);
-	if (!Opt.no_limits)
-		measure_limits(src, dst);
-	if (!Opt.no_limits)
-		print_limits();
-	print_table_head();
 	s = calloc(1, sizeof(*s));
 	if (s == NULL)
 		return 2;
-	run_all(src, dst, s, t_start + Opt.total_s * 1e9);
-	print_summary(s, aa, t_start, load0);
-	if (Outf != NULL)
+	if (Opt.passes & PASS_MAIN) {
+		if (!Opt.no_limits)
+			measure_limits(src, dst);
+		if (!Opt.no_limits)
+			print_limits();
+		print_table_head();
+		run_all(src, dst, s, t_start + Opt.total_s * 1e9);
+		print_summary(s, aa);
+	}
+	if (Opt.passes & PASS_CHOICES)
+		run_choices(src, dst, s);
+	if (Opt.passes & PASS_REFSET)
+		run_ref_settings(src, dst, s);
+	print_end(s, aa, t_start, load0);
+	if (Outf != NULL) {
 		fclose(Outf);
+		keep_hint();
+	}
 	return s->failures ? 1 : 0;
 }
 

@@ -177,7 +177,7 @@ print_table_head(void)
 }
 
 void
-print_summary(struct summary *s, int aa, double t_start, double load0)
+print_summary(struct summary *s, int aa)
 {
 	out("\n");
 	if (s->nsum)
@@ -200,6 +200,12 @@ print_summary(struct summary *s, int aa, double t_start, double load0)
 			quantile(dev, s->nratio, 0.9),
 			quantile(dev, s->nratio, 1.0));
 	}
+}
+
+/* Targets (after the extra passes, which add to them) and the run. */
+void
+print_end(struct summary *s, int aa, double t_start, double load0)
+{
 	if (!aa && s->nratio)
 		print_targets(&s->targets,
 			s->nsum ? exp(s->logsum / s->nsum) : 0, s->nsum);

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Smoke run of the benchmark (about 15 s): builds pmembench, times ours
-# against the reference.
+# Smoke run of the benchmark (about 30 s): builds pmembench, times ours
+# against the reference, then the choices and reference-settings passes.
 # Usage: bench/run-quick.sh [BUILD_DIR] [pmembench options]
 
 set -e

@@ -236,6 +236,26 @@ run_maps(const struct run *r)
 	}
 }
 
+/* The case's buffers and geometry; where names it for crash reports. */
+void
+case_init(struct bcase *c, const struct tcase *t, char *src, char *dst,
+	char *where, size_t wlen)
+{
+	char sz[32];
+
+	*c = (struct bcase){ .op = t->op, .size = Sizes[t->si].size,
+		.mis = Sizes[t->si].mis, .src = src, .dst = dst };
+	c->shift = c->size >= 128 ? 64 : (c->size + 1) / 2;
+	geometry(c->size, &c->stride, &c->nslots);
+	if (t->op->hot)
+		c->nslots = 1;
+	if (t->op->file)
+		c->path = map_path(c->size);
+	fmt_size(c->size, sz, sizeof(sz));
+	snprintf(where, wlen, " %s size %s%s%s", t->op->name, sz,
+		c->mis ? " dst" : "", c->mis ? mis_name(c->mis) : "");
+}
+
 /* Checks the case on both sides, calibrates, takes the minimum pairs. */
 static void
 run_setup(struct run *r, const struct tcase *t, char *src, char *dst,
@@ -246,17 +266,8 @@ run_setup(struct run *r, const struct tcase *t, char *src, char *dst,
 	char sz[32];
 
 	r->t = t;
-	*c = (struct bcase){ .op = t->op, .size = Sizes[t->si].size,
-		.mis = Sizes[t->si].mis, .src = src, .dst = dst };
-	c->shift = c->size >= 128 ? 64 : (c->size + 1) / 2;
-	geometry(c->size, &c->stride, &c->nslots);
-	if (t->op->hot)
-		c->nslots = 1;
-	if (t->op->file)
-		c->path = map_path(c->size);
+	case_init(c, t, src, dst, r->where, sizeof(r->where));
 	fmt_size(c->size, sz, sizeof(sz));
-	snprintf(r->where, sizeof(r->where), " %s size %s%s%s", t->op->name,
-		sz, c->mis ? " dst" : "", c->mis ? mis_name(c->mis) : "");
 	progress("checking and timing%s", r->where);
 	Where = r->where;
 	run_maps(r);

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Shows that pmembench's correctness checks can fail: runs it against
 # libraries broken on purpose (broken.c) and expects a non-zero exit each time;
-# and that its targets report names a case a slow library loses.
+# that its targets report names a case a slow library loses, and that the
+# choices pass names the forced setting a library's default is slower than.
 # Usage: bench/selftest.sh [BUILD_DIR]
 
 topdir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -43,6 +44,7 @@ for c in "${cases[@]}"; do
 	log=$out/bug$bug.log
 	"$build/bench/pmembench" --ours "$lib" --ref "$ref" --no-limits \
 		--filter "$filter" --sizes 64,4K+1 --time 1 --pairs 2,2 \
+		--no-choices \
 		>"$log" 2>&1
 	rc=$?
 	if [ $rc -ne 0 ] && grep -qF "$want" "$log"; then
@@ -53,16 +55,19 @@ for c in "${cases[@]}"; do
 		bad=1
 	fi
 done
-# a library that copies twice is right (exit 0) but misses the ratio floor
+# a library that copies twice is right (exit 0) but misses the ratio floor,
+# against the reference's default and against its best setting
 broken_lib 8 || exit 2
 "$build/bench/pmembench" --ours "$out/libbroken8.so" --ref "$ref" --no-limits \
 	--filter memcpy_persist --sizes 4K --time 2 --pairs 10,10 \
+	--passes main,ref-settings --choices-time 2 --choices-rounds 5,5 \
 	>"$out/slow.log" 2>&1
 rc=$?
+low='^| every case: ref/ours >= 0.97 against the reference.s'
 if [ $rc -eq 0 ] &&
-    grep -q '^| every case: ref/ours >= 0.97 | memcpy_persist 4K (0\.[0-8]' \
-	"$out/slow.log" &&
-    grep -q '^| every case: .*| \*\*no\*\* |$' "$out/slow.log"; then
+    grep -q "$low default | memcpy_persist 4K (0\.[0-8]" "$out/slow.log" &&
+    grep -q "$low best setting .* | memcpy_persist 4K (0\.[0-8].*| \*\*no" \
+	"$out/slow.log"; then
 	echo "PASS: a library twice as slow is named under the targets:" \
 		"$(grep -m1 '^| every case' "$out/slow.log")"
 else
@@ -70,9 +75,25 @@ else
 		"$out/slow.log"
 	bad=1
 fi
+# a default twice as slow as a forced setting is a miss that names it
+broken_lib 9 || exit 2
+"$build/bench/pmembench" --ours "$out/libbroken9.so" --ref "$ref" \
+	--filter memcpy_persist --sizes 4K --choices-only --choices-time 2 \
+	--choices-rounds 5,5 >"$out/choices.log" 2>&1
+rc=$?
+row='^| memcpy_persist | 4K | 64 | [^|]* |.* | NT=0 | \*\*[1-2]\.[0-9]*\*\*'
+if [ $rc -eq 0 ] && grep -q "$row .*| \*\*MISS\*\* |" "$out/choices.log"; then
+	echo "PASS: a slow default is named by the choices pass:" \
+		"$(grep -m1 '^\*\*Choices' "$out/choices.log")"
+else
+	echo "FAIL: the choices pass misses a slow default (exit $rc), see" \
+		"$out/choices.log"
+	bad=1
+fi
 # the unbroken reference on both sides must pass the same checks
 "$build/bench/pmembench" --ours "$ref" --ref "$ref" --no-limits \
-	--sizes 64,4K+1 --time 2 --pairs 2,2 >"$out/aa.log" 2>&1
+	--sizes 64,4K+1 --time 2 --pairs 2,2 --choices-time 2 \
+	--choices-rounds 2,2 >"$out/aa.log" 2>&1
 rc=$?
 if [ $rc -eq 0 ]; then
 	echo "PASS: reference against itself passes every check"
