@@ -129,10 +129,12 @@ make_unversioned_stub() {
 		"$dir/stub.c"
 }
 
-# ref_libpmem: the distribution's libpmem.so.1. Asked of dpkg, not of the
+# ref_libpmem: the distribution's libpmem.so.1 of this architecture (a
+# foreign one may be installed too). Asked of dpkg, not of the
 # loader cache, which may list an installed copy of ours first.
 ref_libpmem() {
-	dpkg -L libpmem1 2>/dev/null | grep -m1 '/libpmem\.so\.1$'
+	dpkg -L "libpmem1:$(dpkg --print-architecture)" 2>/dev/null |
+		grep -m1 '/libpmem\.so\.1$'
 }
 
 # ---- scenario plumbing ------------------------------------------------------

@@ -21,7 +21,7 @@ if [ ! -e "$ref" ]; then
 	summary
 	exit 77
 fi
-refver=$(dpkg-query -W -f='${Version}' libpmem1 2>/dev/null || echo unknown)
+refver=$(dpkg-query -W -f='${Version}' "libpmem1:$(dpkg --print-architecture)" 2>/dev/null || echo unknown)
 echo "reference: $ref (libpmem1 $refver)"
 case $refver in
 1.12.1*|unknown) ;;
