@@ -88,6 +88,8 @@ void hw_movdir64b(void *dst, const void *src, size_t len);
 
 /* Bytes on each side of an operated range that must stay untouched. */
 #define GUARD 64
+/* the longest move distance a case uses: every slot has room for it */
+#define MAX_MOVE_DIST 4096
 
 enum limit_kind { LIM_NONE, LIM_PCOPY, LIM_PSET, LIM_FLUSH };
 
@@ -110,6 +112,7 @@ struct opdef {
 	int big_copy;		/* a copy held to the best copy loop */
 	int choice;		/* timed again under each kernel choice */
 	int move;		/* a pmem_memmove_persist case */
+	size_t dist;		/* move distance; 0: 64 (n/2 below 128) */
 };
 
 /*

@@ -411,7 +411,7 @@ cold_footprint(void)
 void
 geometry(size_t size, size_t *stride, unsigned *nslots)
 {
-	size_t need = size + 4 * GUARD + CACHELINE;
+	size_t need = size + 4 * GUARD + CACHELINE + MAX_MOVE_DIST;
 
 	*stride = (need + 4095) & ~(size_t)4095;
 	*nslots = 1;

@@ -246,6 +246,8 @@ case_init(struct bcase *c, const struct tcase *t, char *src, char *dst,
 	*c = (struct bcase){ .op = t->op, .size = Sizes[t->si].size,
 		.mis = Sizes[t->si].mis, .src = src, .dst = dst };
 	c->shift = c->size >= 128 ? 64 : (c->size + 1) / 2;
+	if (t->op->dist)
+		c->shift = t->op->dist;
 	geometry(c->size, &c->stride, &c->nslots);
 	if (t->op->hot)
 		c->nslots = 1;

@@ -315,9 +315,9 @@ test_overlap_streaming_size(void **state)
 		const struct cpu *cpu;
 		size_t cpuid_llc, sysfs_llc, want;
 	} cases[] = {
-		{ &Xeon, 260 * MiB, 260 * MiB, 128 << 10 },
-		{ &Xeon, 0, 0, 128 << 10 },
-		{ &Xeon, 128 << 10, 0, 64 << 10 },
+		{ &Xeon, 260 * MiB, 260 * MiB, 64 << 10 },
+		{ &Xeon, 0, 0, 64 << 10 },
+		{ &Xeon, 64 << 10, 0, 32 << 10 },
 		{ &Zen5, 32 * MiB, 0, 0 },
 		{ &Zen3, 32 * MiB, 256 * MiB, 16 * MiB },
 		{ &Zen3, 256 * MiB, 32 * MiB, 16 * MiB },
