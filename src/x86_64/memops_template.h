@@ -257,34 +257,57 @@ TPL(after_stream)(int nt, int wc_barrier)
 		sfence();
 }
 
-/* n > 64; dst below src or apart from it */
+/*
+ * Write-backs of lines stored one after another by the short loops below:
+ * a CLWB right behind the store to its line waits for that store, and the
+ * next line's store waits behind it (memcpy_temporal 256 B and 960 B to an
+ * unaligned dst: 1.3x and 1.16x faster with the flushes gathered after
+ * the stores, Intel Xeon family 6 model 207). Streamed lines need none.
+ */
+static force_inline void
+TPL(flush_stored)(const char *from, const char *to, int nt,
+	flush_line_fn flush)
+{
+	for (; !nt && from < to; from += CACHELINE_SIZE)
+		flush(from);
+}
+
+/*
+ * n > 64; dst below src or apart from it. The whole steps flush as they
+ * go; the lines after them, and the partial line at dst, are flushed
+ * together once stored.
+ */
 static force_inline void
 TPL(move_forward)(char *d, const char *s, size_t n, int nt,
 	flush_line_fn flush, int wc_barrier)
 {
+	char *first = d, *rest;
 	size_t head = (size_t)(-(uintptr_t)d & CACHELINE_MASK);
 
 	if (head) {
 		TPL(copy_small)(d, s, head);
-		flush(d);
 		d += head;
 		s += head;
 		n -= head;
 	}
 	for (; n >= STEP; n -= STEP, d += STEP, s += STEP)
 		TPL(copy_lines)(d, s, LINES_PER_STEP, 0, nt, flush);
+	rest = d;
 #if LINES_PER_STEP > 4
 	for (; n >= 4 * CACHELINE_SIZE; n -= 4 * CACHELINE_SIZE) {
-		TPL(copy_lines)(d, s, 4, 0, nt, flush);
+		TPL(copy_lines)(d, s, 4, 0, nt, flush_line_noflush);
 		d += 4 * CACHELINE_SIZE;
 		s += 4 * CACHELINE_SIZE;
 	}
 #endif
 	for (; n >= CACHELINE_SIZE; n -= CACHELINE_SIZE) {
-		TPL(copy_lines)(d, s, 1, 0, nt, flush);
+		TPL(copy_lines)(d, s, 1, 0, nt, flush_line_noflush);
 		d += CACHELINE_SIZE;
 		s += CACHELINE_SIZE;
 	}
+	TPL(flush_stored)(rest, d, nt, flush);
+	if (head)
+		flush(first);
 	TPL(after_stream)(nt, wc_barrier);
 	if (n) {
 		TPL(copy_small)(d, s, n);
@@ -292,12 +315,12 @@ TPL(move_forward)(char *d, const char *s, size_t n, int nt,
 	}
 }
 
-/* n > 64; dst inside src: walk down from the end */
+/* n > 64; dst inside src: walk down from the end, flushing as above */
 static force_inline void
 TPL(move_backward)(char *d, const char *s, size_t n, int nt,
 	flush_line_fn flush, int wc_barrier)
 {
-	char *de = d + n;
+	char *de = d + n, *rest;
 	const char *se = s + n;
 	size_t tail = (uintptr_t)de & CACHELINE_MASK;
 
@@ -306,25 +329,30 @@ TPL(move_backward)(char *d, const char *s, size_t n, int nt,
 		se -= tail;
 		n -= tail;
 		TPL(copy_small)(de, se, tail);
-		flush(de);
 	}
+	char *last = de;
+
 	for (; n >= STEP; n -= STEP) {
 		de -= STEP;
 		se -= STEP;
 		TPL(copy_lines)(de, se, LINES_PER_STEP, 1, nt, flush);
 	}
+	rest = de;
 #if LINES_PER_STEP > 4
 	for (; n >= 4 * CACHELINE_SIZE; n -= 4 * CACHELINE_SIZE) {
 		de -= 4 * CACHELINE_SIZE;
 		se -= 4 * CACHELINE_SIZE;
-		TPL(copy_lines)(de, se, 4, 1, nt, flush);
+		TPL(copy_lines)(de, se, 4, 1, nt, flush_line_noflush);
 	}
 #endif
 	for (; n >= CACHELINE_SIZE; n -= CACHELINE_SIZE) {
 		de -= CACHELINE_SIZE;
 		se -= CACHELINE_SIZE;
-		TPL(copy_lines)(de, se, 1, 1, nt, flush);
+		TPL(copy_lines)(de, se, 1, 1, nt, flush_line_noflush);
 	}
+	TPL(flush_stored)(de, rest, nt, flush);
+	if (tail)
+		flush(last);
 	TPL(after_stream)(nt, wc_barrier);
 	if (n) {
 		TPL(copy_small)(d, s, n);
@@ -372,24 +400,28 @@ TPL(fill)(char *d, int c, size_t n, int nt, flush_line_fn flush,
 		return;
 	}
 	vec_t v = vec_splat(c);
+	char *first = d, *rest;
 	size_t head = (size_t)(-(uintptr_t)d & CACHELINE_MASK);
 
 	if (head) {
 		TPL(fill_small)(d, c, head);
-		flush(d);
 		d += head;
 		n -= head;
 	}
 	for (; n >= STEP; n -= STEP, d += STEP)
 		TPL(fill_lines)(d, v, LINES_PER_STEP, nt, flush);
+	rest = d;
 #if LINES_PER_STEP > 4
 	for (; n >= 4 * CACHELINE_SIZE; n -= 4 * CACHELINE_SIZE) {
-		TPL(fill_lines)(d, v, 4, nt, flush);
+		TPL(fill_lines)(d, v, 4, nt, flush_line_noflush);
 		d += 4 * CACHELINE_SIZE;
 	}
 #endif
 	for (; n >= CACHELINE_SIZE; n -= CACHELINE_SIZE, d += CACHELINE_SIZE)
-		TPL(fill_lines)(d, v, 1, nt, flush);
+		TPL(fill_lines)(d, v, 1, nt, flush_line_noflush);
+	TPL(flush_stored)(rest, d, nt, flush);
+	if (head)
+		flush(first);
 	TPL(after_stream)(nt, wc_barrier);
 	if (n) {
 		TPL(fill_small)(d, c, n);
