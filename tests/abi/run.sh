@@ -11,7 +11,9 @@ mkdir -p "$out"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 lib=$PMEM_RELEASE_LIBDIR/libpmem.so.1
-ref=$(ls /usr/lib/*/libpmem.so.1 2>/dev/null | head -n 1)
+# the host's reference (packages of other architectures may be installed)
+ref=/usr/lib/$($CC -print-multiarch 2>/dev/null)/libpmem.so.1
+[ -e "$ref" ] || ref=
 
 exports() {
 	nm -D --defined-only --with-symbol-versions "$1" |
