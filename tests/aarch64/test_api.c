@@ -370,11 +370,11 @@ static int
 group_count(void)
 {
 #ifndef __aarch64__
-	printf("SKIP: count is for aarch64 only\n");
+	tl_skip("count is for aarch64 only");
 	return 77;
 #else
 	if (!Trapping) {
-		printf("SKIP: DC CVAP runs natively here, cannot count it\n");
+		tl_skip("DC CVAP runs natively here, cannot count it");
 		return 77;
 	}
 	uint64_t ctr;
