@@ -18,63 +18,42 @@
 static atomic_ulong Tl_passed, Tl_failed, Tl_skipped;
 
 /*
- * One line, formatted first and written by one call, so lines of threads
- * and of forked children do not interleave; flushed, so they precede a
- * crash.
+ * Counts one result in *counter and prints its line, "TAG: [file:line: ]
+ * message" (file NULL: no place). Failures past the first
+ * TL_MAX_MESSAGES are only counted. The line is formatted first and
+ * written by one call, so lines of threads and of forked children do not
+ * interleave, and flushed, so it precedes a crash.
  */
-static inline void
-tl_vline(const char *tag, const char *file, int line, const char *fmt,
-	va_list ap)
+static inline void __attribute__((format(printf, 5, 6)))
+tl_report(atomic_ulong *counter, const char *tag, const char *file,
+	int line, const char *fmt, ...)
 {
+	unsigned long n = atomic_fetch_add(counter, 1) + 1;
 	char msg[1024];
+	va_list ap;
 
+	if (counter == &Tl_failed && n > TL_MAX_MESSAGES)
+		return;
+	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
 	if (file != NULL)
 		printf("%s: %s:%d: %s\n", tag, file, line, msg);
 	else
 		printf("%s: %s\n", tag, msg);
+	if (counter == &Tl_failed && n == TL_MAX_MESSAGES)
+		printf("  (further failures are counted, not shown)\n");
 	fflush(stdout);
 }
 
-static inline void __attribute__((format(printf, 1, 2)))
-tl_pass(const char *fmt, ...)
-{
-	va_list ap;
-
-	atomic_fetch_add(&Tl_passed, 1);
-	va_start(ap, fmt);
-	tl_vline("PASS", NULL, 0, fmt, ap);
-	va_end(ap);
-}
-
-static inline void __attribute__((format(printf, 1, 2)))
-tl_skip(const char *fmt, ...)
-{
-	va_list ap;
-
-	atomic_fetch_add(&Tl_skipped, 1);
-	va_start(ap, fmt);
-	tl_vline("SKIP", NULL, 0, fmt, ap);
-	va_end(ap);
-}
-
-/* a failed check at file:line (file NULL: no place named) */
-static inline void __attribute__((format(printf, 3, 4)))
-tl_fail_at(const char *file, int line, const char *fmt, ...)
-{
-	va_list ap;
-	unsigned long n = atomic_fetch_add(&Tl_failed, 1) + 1;
-
-	if (n > TL_MAX_MESSAGES)
-		return;
-	va_start(ap, fmt);
-	tl_vline("FAIL", file, line, fmt, ap);
-	va_end(ap);
-	if (n == TL_MAX_MESSAGES)
-		printf("  (further failures are counted, not shown)\n");
-}
-
-#define tl_fail(...) tl_fail_at(NULL, 0, __VA_ARGS__)
+#define tl_pass(...) tl_report(&Tl_passed, "PASS", NULL, 0, __VA_ARGS__)
+#define tl_skip(...) tl_report(&Tl_skipped, "SKIP", NULL, 0, __VA_ARGS__)
+#define tl_fail(...) tl_report(&Tl_failed, "FAIL", NULL, 0, __VA_ARGS__)
+/* a failed check at file:line */
+#define tl_fail_at(file, line, ...) \
+	tl_report(&Tl_failed, "FAIL", (file), (line), __VA_ARGS__)
+/* the test cannot go on (setup failed): a FAIL line and exit status 2 */
+#define tl_die(...) (tl_fail(__VA_ARGS__), exit(2))
 
 /* a passing check only counts; a failing one names its place */
 #define TL_CHECK(cond, ...) do { \
@@ -89,19 +68,6 @@ static inline unsigned long
 tl_failures(void)
 {
 	return atomic_load(&Tl_failed);
-}
-
-/* the test cannot go on (setup failed): a FAIL line and exit status 2 */
-static inline void __attribute__((format(printf, 1, 2), noreturn))
-tl_die(const char *fmt, ...)
-{
-	va_list ap;
-
-	atomic_fetch_add(&Tl_failed, 1);
-	va_start(ap, fmt);
-	tl_vline("FAIL", NULL, 0, fmt, ap);
-	va_end(ap);
-	exit(2);
 }
 
 /*
