@@ -13,6 +13,7 @@
 
 #include <libpmem.h>
 
+#include "../lib/mem_flags.h"
 #include "../lib/report.h"
 #include "../lib/rnd.h"
 
@@ -28,9 +29,7 @@ rnd(void)
 }
 
 static const unsigned Flag_sets[] = {
-	0, PMEM_F_MEM_NODRAIN, PMEM_F_MEM_NONTEMPORAL, PMEM_F_MEM_TEMPORAL,
-	PMEM_F_MEM_WC, PMEM_F_MEM_WB, PMEM_F_MEM_NOFLUSH,
-	PMEM_F_MEM_NONTEMPORAL | PMEM_F_MEM_NODRAIN,
+	MEM_FLAG_SETS,
 	PMEM_F_MEM_TEMPORAL | PMEM_F_MEM_NOFLUSH, 1u << 31,
 };
 #define NFLAGS (sizeof(Flag_sets) / sizeof(*Flag_sets))

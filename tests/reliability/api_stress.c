@@ -12,10 +12,10 @@
 
 #include <libpmem.h>
 
+#include "../lib/mem_flags.h"
+
 static const unsigned Mem_flags[] = {
-	0, PMEM_F_MEM_NODRAIN, PMEM_F_MEM_NONTEMPORAL, PMEM_F_MEM_TEMPORAL,
-	PMEM_F_MEM_WC, PMEM_F_MEM_WB, PMEM_F_MEM_NOFLUSH,
-	PMEM_F_MEM_NONTEMPORAL | PMEM_F_MEM_NODRAIN,
+	MEM_FLAG_SETS,
 	PMEM_F_MEM_TEMPORAL | PMEM_F_MEM_WC,
 };
 #define NFLAGS (sizeof(Mem_flags) / sizeof(Mem_flags[0]))

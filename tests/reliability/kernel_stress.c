@@ -14,11 +14,10 @@
 #include <libpmem.h>
 
 #include "../lib/guard.h"
+#include "../lib/mem_flags.h"
 
 static const unsigned Flags[] = {
-	0, PMEM_F_MEM_NODRAIN, PMEM_F_MEM_NONTEMPORAL, PMEM_F_MEM_TEMPORAL,
-	PMEM_F_MEM_WC, PMEM_F_MEM_WB, PMEM_F_MEM_NOFLUSH,
-	PMEM_F_MEM_NONTEMPORAL | PMEM_F_MEM_NODRAIN,
+	MEM_FLAG_SETS,
 	PMEM_F_MEM_TEMPORAL | PMEM_F_MEM_NOFLUSH,
 	PMEM_F_MEM_WB | PMEM_F_MEM_WC,
 	/* compat: unknown bits are ignored by release builds */
