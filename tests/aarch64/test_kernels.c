@@ -21,6 +21,7 @@
  */
 #include "dctrap.h"
 #include "../lib/guard.h"
+#include "../lib/named_tests.h"
 #include "../lib/report.h"
 #include "../lib/rnd.h"
 
@@ -266,10 +267,7 @@ group_smoke(void)
 	}
 }
 
-static const struct {
-	const char *name;
-	void (*fn)(void);
-} Groups[] = {
+static const struct named_test Groups[] = {
 	{ "pairs", group_pairs },
 	{ "sizes", group_sizes },
 	{ "overlap", group_overlap },
@@ -293,16 +291,10 @@ main(int argc, char *argv[])
 	Ref = guard_alloc(AREA);
 	rnd_fill(&Seed, Src, AREA);
 
-	for (size_t g = 0; g < sizeof(Groups) / sizeof(*Groups); g++) {
-		if (strcmp(argv[1], Groups[g].name) != 0)
-			continue;
-		Groups[g].fn();
-		printf("%s: %d kernels, D-cache line %zu, DC CVAP %s "
-			"(%lu trapped)\n", Groups[g].name, Nkernels,
-			Dcache_line, trapping ? "traps" : "runs natively",
-			Dc_cvap_traps);
-		return tl_summary(Groups[g].name);
-	}
-	fprintf(stderr, "unknown group %s\n", argv[1]);
-	return 2;
+	if (run_named(Groups, sizeof(Groups) / sizeof(*Groups), argv[1]) == 2)
+		return 2;
+	printf("%s: %d kernels, D-cache line %zu, DC CVAP %s (%lu trapped)\n",
+		argv[1], Nkernels, Dcache_line,
+		trapping ? "traps" : "runs natively", Dc_cvap_traps);
+	return tl_summary(argv[1]);
 }
