@@ -198,8 +198,8 @@ rnd_call(struct call *k)
 	size_t layout = len >= 2 ? rnd_below(&Rng, 5) : rnd_below(&Rng, 2);
 	size_t delta = 0;
 	if (layout >= 2) {	/* overlapping: |dst - src| < len */
-		size_t lim = rnd_below(&Rng, 2) ? (len - 1 < 64 ? len - 1 : 64) :
-			len - 1;
+		size_t lim = rnd_below(&Rng, 2) ?
+			(len - 1 < 64 ? len - 1 : 64) : len - 1;
 		delta = 1 + rnd_below(&Rng, lim);
 	}
 	switch (layout) {

@@ -31,7 +31,6 @@ static atomic_int Stop;
 static char *Shared[2];
 static int Shared_pmem[2];
 
-
 /* every thread gets an equal share of the operations */
 static int
 more(long *done, long n)
@@ -181,7 +180,8 @@ static void
 unmap_shared(void)
 {
 	for (int i = 0; i < 2; i++)
-		TL_CHECK(pmem_unmap(Shared[i], SHARED_LEN) == 0, "unmap shared");
+		TL_CHECK(pmem_unmap(Shared[i], SHARED_LEN) == 0,
+			"unmap shared");
 }
 
 static int

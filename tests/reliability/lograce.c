@@ -23,7 +23,6 @@ static atomic_long Eagain;
 static int Plant;
 static long Plant_shared;	/* written by a log function, unsynchronised */
 
-
 /* what every message from a failing pmem_map_file must look like */
 static void
 check_message(int which, enum pmem_log_level level, const char *file,
