@@ -1,11 +1,6 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Builds the release and debug libpmem, installs them, runs the test suites.
 
-VERSION    = 1.12.1
-SO_MAJOR   = 1
-SO_VERSION = 1.0.0
-SONAME     = libpmem.so.$(SO_MAJOR)
-
 prefix      ?= /usr/local
 exec_prefix ?= $(prefix)
 libdir      ?= $(exec_prefix)/lib
@@ -43,17 +38,14 @@ endif
 
 WARNINGS = -Wall -Wextra -Werror -Wmissing-prototypes -Wpointer-arith \
 	-Wunused-macros -Wsign-conversion -Wno-unused-macros
-BASE_CFLAGS = -std=gnu11 -fPIC -fvisibility=hidden -fno-semantic-interposition \
-	-fno-strict-aliasing \
-	$(WARNINGS) -Iinclude -Isrc -Isrc/$(ARCH) -MMD -MP \
-	-DSRCVERSION=\"$(VERSION)\"
+TOP =
+include src/flags.mk
+BASE_CFLAGS += $(WARNINGS)
 CFLAGS ?= -O2
 override RELEASE_CFLAGS = $(BASE_CFLAGS) $(CPPFLAGS) $(CFLAGS) -DNDEBUG
 override DEBUG_CFLAGS = $(BASE_CFLAGS) -O0 -g -DDEBUG -fno-omit-frame-pointer
-LIB_LDFLAGS = -shared -Wl,-soname,$(SONAME) \
-	-Wl,--version-script=src/libpmem.map -Wl,-z,defs -Wl,-z,noexecstack \
+LIB_LDFLAGS = $(LIB_LINK) -Wl,-z,defs -Wl,-z,noexecstack \
 	-Wl,-e,libpmem_selfrun
-LIBS = -lpthread
 
 LIB_SRCS := $(sort $(wildcard src/*.c) $(wildcard src/$(ARCH)/*.c))
 include src/$(ARCH)/sources.mk
@@ -109,7 +101,8 @@ else
 endif
 
 # flags live here: objects follow its changes
-$(REL_OBJS) $(DBG_OBJS): Makefile src/$(ARCH)/sources.mk src/valgrind.mk
+$(REL_OBJS) $(DBG_OBJS): Makefile src/flags.mk src/$(ARCH)/sources.mk \
+	src/valgrind.mk
 
 -include $(REL_OBJS:.o=.d) $(DBG_OBJS:.o=.d)
 

@@ -10,24 +10,9 @@
 #include <string.h>
 
 #include "platform.h"
+#include "platform_linux.h"
 
 #define CACHE_DIR "/sys/devices/system/cpu/cpu0/cache"
-
-/* one line of a sysfs file, newline removed; 0 on failure */
-static int
-read_line(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "re");
-	int ok;
-
-	if (f == NULL)
-		return 0;
-	ok = fgets(buf, (int)len, f) != NULL;
-	fclose(f);
-	if (ok)
-		buf[strcspn(buf, "\n")] = '\0';
-	return ok;
-}
 
 /* "32768K", "16M": bytes, 0 if unreadable */
 static size_t
@@ -58,17 +43,17 @@ plat_llc_size(void)
 		unsigned level;
 
 		snprintf(path, sizeof(path), CACHE_DIR "/index%u/type", i);
-		if (!read_line(path, buf, sizeof(buf)))
+		if (sysfs_read(path, buf, sizeof(buf)) < 0)
 			break;
 		if (strcmp(buf, "Instruction") == 0)
 			continue;
 		snprintf(path, sizeof(path), CACHE_DIR "/index%u/level", i);
-		if (!read_line(path, buf, sizeof(buf)) ||
+		if (sysfs_read(path, buf, sizeof(buf)) < 0 ||
 				sscanf(buf, "%u", &level) != 1 ||
 				level < best_level)
 			continue;
 		snprintf(path, sizeof(path), CACHE_DIR "/index%u/size", i);
-		if (!read_line(path, buf, sizeof(buf)))
+		if (sysfs_read(path, buf, sizeof(buf)) < 0)
 			continue;
 		best_level = level;
 		best = parse_size(buf);

@@ -46,37 +46,24 @@ dax_is_devdax(dev_t rdev)
 	return base != NULL && strcmp(base + 1, "dax") == 0;
 }
 
-/* reads a small sysfs file that must end in a newline into buf */
-static int
-read_sysfs(const char *path, char *buf, size_t size)
+/* the reference's message for each way reading an attribute fails */
+static void
+sysfs_err(const char *path, ssize_t err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0) {
+	switch (err) {
+	case SYSFS_EOPEN:
 		ERR("!open \"%s\"", path);
-		return -1;
-	}
-	ssize_t n = read(fd, buf, size - 1);
-	int oerrno = errno;
-
-	close(fd);
-	errno = oerrno;
-	if (n < 0) {
+		break;
+	case SYSFS_EREAD:
 		ERR("!read");
-		return -1;
-	}
-	if (n == 0) {
+		break;
+	case SYSFS_EEMPTY:
 		ERR("%s is empty", path);
-		errno = EINVAL;
-		return -1;
-	}
-	if (buf[n - 1] != '\n') {
+		break;
+	default:
 		ERR("%s doesn't end with new line", path);
-		errno = EINVAL;
-		return -1;
+		break;
 	}
-	buf[n - 1] = '\0';
-	return 0;
 }
 
 int
@@ -87,8 +74,12 @@ dax_read_attr(dev_t rdev, const char *attr, unsigned long long *val)
 	char *end;
 
 	char_dev_path(path, sizeof(path), rdev, attr);
-	if (read_sysfs(path, buf, sizeof(buf)) != 0)
+	ssize_t n = sysfs_read(path, buf, sizeof(buf));
+
+	if (n < 0) {
+		sysfs_err(path, n);
 		return -1;
+	}
 	errno = 0;
 	*val = strtoull(buf, &end, 0);
 	if (errno != 0 || end == buf || *end != '\0') {
@@ -170,20 +161,11 @@ region_has_cpu_cache(const char *region)
 {
 	char path[PATH_MAX];
 	char buf[64];
-	int fd;
 
 	snprintf(path, sizeof(path), ND_DEVICES "/%s/persistence_domain",
 		region);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	return strcmp(buf, "cpu_cache\n") == 0 || strcmp(buf, "cpu_cache") == 0;
+	return sysfs_read(path, buf, sizeof(buf)) >= 0 &&
+		strcmp(buf, "cpu_cache") == 0;
 }
 
 /*
@@ -222,25 +204,20 @@ int
 plat_region_deep_flush(unsigned region_id)
 {
 	char path[PATH_MAX];
-	char buf[2];
+	char buf[4];
 	int fd;
 
 	TRACE_SYSCALL();
 	snprintf(path, sizeof(path), ND_DEVICES "/region%u/deep_flush",
 		region_id);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		LOG(1, "!open(\"%s\", O_RDONLY)", path);
-		return 0;
-	}
-	ssize_t n = read(fd, buf, sizeof(buf));
+	ssize_t n = sysfs_read(path, buf, sizeof(buf));
 
-	close(fd);
-	if (n != 2) {
-		LOG(1, "!read(\"%s\")", path);
+	if (n < 0) {
+		LOG(1, n == SYSFS_EOPEN ? "!open(\"%s\", O_RDONLY)" :
+			"!read(\"%s\")", path);
 		return 0;
 	}
-	if (buf[0] == '0' && buf[1] == '\n') {
+	if (strcmp(buf, "0") == 0) {
 		LOG(3, "deep flushing not needed");
 		return 0;
 	}

@@ -10,4 +10,20 @@ int dax_is_devdax(dev_t rdev);
 /* an unsigned number from /sys/dev/char/M:m/<attr>; -1 on failure */
 int dax_read_attr(dev_t rdev, const char *attr, unsigned long long *val);
 
+/* how sysfs_read fails; errno is set too (EINVAL for the last two) */
+enum sysfs_error {
+	SYSFS_EOPEN = -1,	/* open failed */
+	SYSFS_EREAD = -2,	/* read failed */
+	SYSFS_EEMPTY = -3,	/* the file is empty */
+	SYSFS_ENOLINE = -4,	/* no newline at its end within size - 1 */
+};
+
+/*
+ * A sysfs attribute file, which ends in a newline, into buf with that
+ * newline replaced by a NUL: its length, or a negative sysfs_error. It
+ * records no message: a missing file is an error for some callers and a
+ * default for others.
+ */
+ssize_t sysfs_read(const char *path, char *buf, size_t size);
+
 #endif

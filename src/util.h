@@ -10,7 +10,6 @@
 #define PMEM_EXPORT __attribute__((visibility("default")))
 
 #define force_inline __attribute__((always_inline)) inline
-#define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
 /* cache line: the unit of every flush instruction we issue */

@@ -20,7 +20,10 @@
  * the last flushing kind selected, the other when "none" is.
  */
 #include "dctrap.h"
-#include "tlib.h"
+#include "../lib/guard.h"
+#include "../lib/named_tests.h"
+#include "../lib/report.h"
+#include "../lib/rnd.h"
 
 #include "arch.h"
 #include "cpu.h"
@@ -29,6 +32,9 @@
 #include "kernels.h"
 
 #include "../lib/overlap_sweep.h"
+
+/* a fixed seed: every run feeds the same bytes */
+static uint64_t Seed = 0x9e3779b97f4a7c15ULL;
 
 #define AREA ((size_t)4 << 20)
 #define GUARD 64
@@ -112,7 +118,7 @@ report(const struct kernel *k, size_t len, size_t doff, size_t soff,
 {
 	for (size_t i = 0; i < span; i++) {
 		if (got[i] != want[i]) {
-			T_FAIL("%s len %zu dst+%zu src+%zu: byte %zd "
+			tl_fail("%s len %zu dst+%zu src+%zu: byte %zd "
 				"expected 0x%02x got 0x%02x", k->name, len,
 				doff, soff, (ssize_t)i - GUARD,
 				(unsigned char)want[i], (unsigned char)got[i]);
@@ -178,8 +184,8 @@ group_sizes(void)
 				check_one(k, pairs[p][0], pairs[p][1], len,
 					(int)len);
 		for (size_t l = 0; l < sizeof(large) / sizeof(*large); l++)
-			check_one(k, t_rnd() & 63, t_rnd() & 63, large[l],
-				0xa5);
+			check_one(k, rnd_below(&Seed, 64),
+				rnd_below(&Seed, 64), large[l], 0xa5);
 	}
 }
 
@@ -187,7 +193,7 @@ static void
 overlap_failed(const char *kernel, size_t len, size_t dist, const char *dir,
 	size_t off)
 {
-	T_FAIL("%s: overlap len %zu dist %zu %s off %zu", kernel, len, dist,
+	tl_fail("%s: overlap len %zu dist %zu %s off %zu", kernel, len, dist,
 		dir, off);
 }
 
@@ -200,7 +206,7 @@ group_overlap(void)
 	static const size_t dists[] = { 1, 2, 4, 7, 8, 15, 16, 31, 32, 63,
 		64, 65, 200, 255, 256, 257, 999, 0 };
 	static const struct overlap_sweep sweep = { lens, dists, 5,
-		t_fill_random, overlap_failed };
+		&Seed, overlap_failed };
 
 	for (int i = 0; i < Nkernels; i++)
 		if (Kernels[i].move)
@@ -216,14 +222,14 @@ edge_one(const struct kernel *k, char *dst, const char *src, size_t len,
 	memset(dst, 0, len);
 	if (k->move) {
 		k->move(dst, src, len);
-		T_CHECK(memcmp(dst, src, len) == 0, "%s: copy at the %s, "
+		TL_CHECK(memcmp(dst, src, len) == 0, "%s: copy at the %s, "
 			"len %zu", k->name, where, len);
 		return;
 	}
 	k->set(dst, 0x77, len);
 	for (size_t j = 0; j < len; j++) {
 		if (dst[j] != 0x77) {
-			T_FAIL("%s: fill at the %s, len %zu", k->name, where,
+			tl_fail("%s: fill at the %s, len %zu", k->name, where,
 				len);
 			return;
 		}
@@ -256,15 +262,12 @@ group_smoke(void)
 				check_one(&Kernels[i], pairs[p][0],
 					pairs[p][1], len, (int)len);
 		for (size_t l = 0; l < sizeof(large) / sizeof(*large); l++)
-			check_one(&Kernels[i], t_rnd() & 63, t_rnd() & 63,
-				large[l], 0x5c);
+			check_one(&Kernels[i], rnd_below(&Seed, 64),
+				rnd_below(&Seed, 64), large[l], 0x5c);
 	}
 }
 
-static const struct {
-	const char *name;
-	void (*fn)(void);
-} Groups[] = {
+static const struct named_test Groups[] = {
 	{ "pairs", group_pairs },
 	{ "sizes", group_sizes },
 	{ "overlap", group_overlap },
@@ -283,21 +286,15 @@ main(int argc, char *argv[])
 
 	setup_kernels(argc > 2 && strncmp(argv[2], "kinds=", 6) == 0 ?
 		argv[2] + 6 : NULL);
-	Src = t_guarded(AREA);
-	Dst = t_guarded(AREA);
-	Ref = t_guarded(AREA);
-	t_fill_random(Src, AREA);
+	Src = guard_alloc(AREA);
+	Dst = guard_alloc(AREA);
+	Ref = guard_alloc(AREA);
+	rnd_fill(&Seed, Src, AREA);
 
-	for (size_t g = 0; g < sizeof(Groups) / sizeof(*Groups); g++) {
-		if (strcmp(argv[1], Groups[g].name) != 0)
-			continue;
-		Groups[g].fn();
-		printf("%s: %d kernels, D-cache line %zu, DC CVAP %s "
-			"(%lu trapped)\n", Groups[g].name, Nkernels,
-			Dcache_line, trapping ? "traps" : "runs natively",
-			Dc_cvap_traps);
-		return t_result(Groups[g].name);
-	}
-	fprintf(stderr, "unknown group %s\n", argv[1]);
-	return 2;
+	if (run_named(Groups, sizeof(Groups) / sizeof(*Groups), argv[1]) == 2)
+		return 2;
+	printf("%s: %d kernels, D-cache line %zu, DC CVAP %s (%lu trapped)\n",
+		argv[1], Nkernels, Dcache_line,
+		trapping ? "traps" : "runs natively", Dc_cvap_traps);
+	return tl_summary(argv[1]);
 }

@@ -18,13 +18,18 @@
  * bytes equal libc's.
  */
 #include "dctrap.h"
-#include "tlib.h"
+#include "../lib/guard.h"
+#include "../lib/report.h"
+#include "../lib/rnd.h"
 
 #include "arch.h"
 #include "cpu.h"
 #include "flush.h"
 #include "funcs.h"
 #include "kernels.h"
+
+/* a fixed seed: every run feeds the same bytes */
+static uint64_t Seed = 0x9e3779b97f4a7c15ULL;
 
 #define MAXLEN 13000
 #define BUF (2 * MAXLEN + 256)
@@ -63,7 +68,7 @@ check_words(uintptr_t a, size_t n)
 		if (w < C.lo || w + 8 > C.hi)
 			continue;	/* not a whole destination word */
 		if ((a & 7) || a > w || a + n < w + 8) {
-			T_FAIL("%s: store [+%lu, +%lu) splits the word at "
+			tl_fail("%s: store [+%lu, +%lu) splits the word at "
 				"+%lu", C.name, (unsigned long)(a - C.lo),
 				(unsigned long)(a + n - C.lo),
 				(unsigned long)(w - C.lo));
@@ -82,7 +87,7 @@ pmem_trace_store(const void *addr, size_t len)
 	if (len == 0)
 		return;
 	if (a < C.lo || a + len > C.hi) {
-		T_FAIL("%s: store [%#lx, +%zu) outside the destination "
+		tl_fail("%s: store [%#lx, +%zu) outside the destination "
 			"[%#lx, %#lx)", C.name, (unsigned long)a, len,
 			(unsigned long)C.lo, (unsigned long)C.hi);
 		return;
@@ -110,7 +115,7 @@ pmem_trace_flush(const void *line)
 	C.seq++;
 	C.flushes++;
 	if (align_down(a, Dcache_line) + Dcache_line <= C.lo || a >= C.hi) {
-		T_FAIL("%s: cleans the line of %#lx, outside [%#lx, %#lx)",
+		tl_fail("%s: cleans the line of %#lx, outside [%#lx, %#lx)",
 			C.name, (unsigned long)a, (unsigned long)C.lo,
 			(unsigned long)C.hi);
 		return;
@@ -150,13 +155,13 @@ finish(int flushing)
 	size_t len = C.hi - C.lo;
 
 	if (memchr(C.written, 0, len) != NULL)
-		T_FAIL("%s len %zu: byte +%zu never stored", C.name, len,
+		tl_fail("%s len %zu: byte +%zu never stored", C.name, len,
 			(size_t)((unsigned char *)memchr(C.written, 0, len) -
 			C.written));
-	T_CHECK(C.fences == 0, "%s: a kernel fenced", C.name);
-	T_CHECK(C.streams == 0, "%s: streaming store reported", C.name);
+	TL_CHECK(C.fences == 0, "%s: a kernel fenced", C.name);
+	TL_CHECK(C.streams == 0, "%s: streaming store reported", C.name);
 	if (!flushing) {
-		T_CHECK(C.flushes == 0, "%s len %zu: %lu cleans in a "
+		TL_CHECK(C.flushes == 0, "%s len %zu: %lu cleans in a "
 			"no-flush kernel", C.name, len, C.flushes);
 		return;
 	}
@@ -164,7 +169,7 @@ finish(int flushing)
 		return;
 	for (size_t l = 0; l <= line_index(C.hi - 1); l++) {
 		if (C.last_store[l] && C.last_flush[l] < C.last_store[l]) {
-			T_FAIL("%s len %zu dst %% 64 = %lu: line %zu (of %zu "
+			tl_fail("%s len %zu dst %% 64 = %lu: line %zu (of %zu "
 				"bytes) not cleaned after its last store",
 				C.name, len, (unsigned long)(C.lo & 63), l,
 				Dcache_line);
@@ -185,13 +190,13 @@ trace_move(const char *name, memmove_func fn, int flushing, int strict,
 	size_t span = hi - lo + 128;
 	char *dst = Area + 64 + doff, *src = Area + 64 + soff;
 
-	t_fill_random(Area + lo, span);
+	rnd_fill(&Seed, Area + lo, span);
 	memcpy(Ref + lo, Area + lo, span);
 	begin(name, dst, len, strict);
 	fn(dst, src, len);
 	finish(flushing);
 	memmove(Ref + 64 + doff, Ref + 64 + soff, len);
-	T_CHECK(memcmp(Area + lo, Ref + lo, span) == 0, "%s: wrong bytes, "
+	TL_CHECK(memcmp(Area + lo, Ref + lo, span) == 0, "%s: wrong bytes, "
 		"len %zu dst %zu src %zu", name, len, doff, soff);
 }
 
@@ -208,7 +213,7 @@ trace_set(const char *name, memset_func fn, int flushing, int strict,
 	for (size_t i = 0; i < len + 128; i++) {
 		if (dst[(ssize_t)i - 64] != (i < 64 || i >= len + 64 ?
 				0x11 : 0x3c)) {
-			T_FAIL("%s: wrong fill, len %zu", name, len);
+			tl_fail("%s: wrong fill, len %zu", name, len);
 			break;
 		}
 	}
@@ -321,14 +326,14 @@ check_range(const char *name, flush_func fn, int flushing, size_t doff,
 	size_t lines = (align_up(C.hi, Dcache_line) - C.line0) / Dcache_line;
 
 	if (!flushing) {
-		T_CHECK(C.flushes == 0, "%s: %lu cleans with flush off", name,
+		TL_CHECK(C.flushes == 0, "%s: %lu cleans with flush off", name,
 			C.flushes);
 		return;
 	}
-	T_CHECK(C.flushes == lines, "%s len %zu at +%zu: %lu cleans for "
+	TL_CHECK(C.flushes == lines, "%s len %zu at +%zu: %lu cleans for "
 		"%zu lines", name, len, doff, C.flushes, lines);
 	for (size_t l = 0; l < lines; l++)
-		T_CHECK(C.last_flush[l] != 0, "%s len %zu: line %zu missed",
+		TL_CHECK(C.last_flush[l] != 0, "%s len %zu: line %zu missed",
 			name, len, l);
 }
 
@@ -349,8 +354,8 @@ range_table(int flush_needed)
 		}
 	C.fences = 0;
 	f.fence();
-	T_CHECK(C.fences == 1, "fence reported %lu times", C.fences);
-	T_CHECK(f.has_hw_drain == 0, "has_hw_drain %d", f.has_hw_drain);
+	TL_CHECK(C.fences == 1, "fence reported %lu times", C.fences);
+	TL_CHECK(f.has_hw_drain == 0, "has_hw_drain %d", f.has_hw_drain);
 
 	/* what the table's kernels do with and without flush_needed */
 	trace_move("MEM_MOV", f.memmove[MEM_MOV], flush_needed, 1, 3, 5000,
@@ -367,16 +372,16 @@ range_table(int flush_needed)
 
 	/* which clean instruction ran, where the emulator lets us count */
 	if (Trapping && (cpu & CPU_DCPOP) && flush_needed)
-		T_CHECK(Dc_cvap_traps > cvap0, "CPU has DC CVAP, pmem_flush "
+		TL_CHECK(Dc_cvap_traps > cvap0, "CPU has DC CVAP, pmem_flush "
 			"did not use it");
 	if (Trapping && (cpu & CPU_DCPODP))
-		T_CHECK(Dc_cvadp_traps > cvadp0, "CPU has DC CVADP, "
+		TL_CHECK(Dc_cvadp_traps > cvadp0, "CPU has DC CVADP, "
 			"deep_flush did not use it");
 	if (!(cpu & CPU_DCPOP))
-		T_CHECK(Dc_cvap_traps == cvap0, "DC CVAP issued on a CPU "
+		TL_CHECK(Dc_cvap_traps == cvap0, "DC CVAP issued on a CPU "
 			"without it");
 	if (!(cpu & CPU_DCPODP))
-		T_CHECK(Dc_cvadp_traps == cvadp0, "DC CVADP issued on a CPU "
+		TL_CHECK(Dc_cvadp_traps == cvadp0, "DC CVADP issued on a CPU "
 			"without it");
 	printf("flush_needed %d: DC CVAP trapped %lu, DC CVADP trapped %lu\n",
 		flush_needed, Dc_cvap_traps - cvap0, Dc_cvadp_traps - cvadp0);
@@ -406,8 +411,8 @@ main(int argc, char *argv[])
 			step = (size_t)atoi(argv[i] + 5);
 	}
 	Trapping = dctrap_install();
-	Area = t_guarded(BUF);
-	Ref = t_guarded(BUF);
+	Area = guard_alloc(BUF);
+	Ref = guard_alloc(BUF);
 	Dcache_line = line ? line : cpu_dcache_line();
 	if (Dcache_line < 16 || (Dcache_line & (Dcache_line - 1)) ||
 			step < 1) {
@@ -426,5 +431,5 @@ main(int argc, char *argv[])
 		return 2;
 	printf("%s: D-cache line %zu, DC CVAP %s\n", argv[1], Dcache_line,
 		Trapping ? "traps" : "runs natively");
-	return t_result(argv[1]);
+	return tl_summary(argv[1]);
 }

@@ -98,7 +98,7 @@ expect_error_from(const char *api, const char *msg_prefix)
 	CHECK(strcmp(Got.func, api) == 0);
 	CHECK(strncmp(Got.msg, msg_prefix, strlen(msg_prefix)) == 0);
 	CHECK(strcmp(Got.msg, pmem_errormsg()) == 0);
-	if (Failed)
+	if (tl_failures())
 		printf("  got %d [%s:%u %s] %s\n", Got.level, Got.file,
 			Got.line, Got.func, Got.msg);
 	memset(&Got, 0, sizeof(Got));

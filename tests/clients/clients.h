@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Helpers shared by the client test programs: failure reporting, a
- * reproducible PRNG and the run-time check of which libpmem.so.1 got loaded.
+ * Helpers shared by the client test programs: stopping at the first
+ * failure (reported by ../lib/report.h) and the run-time check of which
+ * libpmem.so.1 got loaded.
  */
 #ifndef CLIENTS_H
 #define CLIENTS_H
@@ -10,16 +11,22 @@
 #include <errno.h>
 #include <limits.h>
 #include <link.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/report.h"
 #include "../lib/rnd.h"
 
-/* Every failure names the file and line so a log line leads to the check. */
-#define FAILF(...) clients_fail(__FILE__, __LINE__, __VA_ARGS__)
+/*
+ * Every failure names the file and line so a log line leads to the check;
+ * a client stops at the first, as its later steps build on the earlier.
+ */
+#define FAILF(...) do { \
+	tl_fail_at(__FILE__, __LINE__, __VA_ARGS__); \
+	exit(1); \
+} while (0)
 #define CHECK(cond) do { \
 	if (!(cond)) \
 		FAILF("check failed: %s (errno %d)", #cond, errno); \
@@ -30,29 +37,6 @@
 	if (g_ != w_) \
 		FAILF("%s: expected %llu, got %llu", #got, w_, g_); \
 } while (0)
-
-static void clients_fail(const char *file, int line, const char *fmt, ...)
-	__attribute__((noreturn, format(printf, 3, 4), unused));
-
-static void
-clients_fail(const char *file, int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s:%d: ", file, line);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
-/* below n: the same seed gives the same run, printed on failure paths */
-static inline uint64_t
-rnd_below(uint64_t *s, uint64_t n)
-{
-	return n ? rnd_next(s) % n : 0;
-}
 
 /* A value derived from a position, so stored data can be checked alone. */
 static inline uint64_t

@@ -68,31 +68,25 @@ rnd(void)
 	return rnd_next(&Rng);
 }
 
-static size_t
-rnd_below(size_t n)
-{
-	return n ? (size_t)(rnd() % n) : 0;
-}
-
 /* 0..512 most often (every size is hit), then up to 1 MiB, rarely 4 MiB */
 static size_t
 rnd_len(void)
 {
-	size_t r = rnd_below(100);
+	size_t r = rnd_below(&Rng, 100);
 	if (r < 85)
-		return rnd_below(513);
-	unsigned bits = r < 99 ? 10 + (unsigned)rnd_below(11) :
-		21 + (unsigned)rnd_below(2);
+		return rnd_below(&Rng, 513);
+	unsigned bits = r < 99 ? 10 + (unsigned)rnd_below(&Rng, 11) :
+		21 + (unsigned)rnd_below(&Rng, 2);
 	size_t len = ((size_t)1 << (bits - 1)) +
-		rnd_below((size_t)1 << (bits - 1));
+		rnd_below(&Rng, (size_t)1 << (bits - 1));
 	return len < 513 ? 513 : len > MAXLEN ? MAXLEN : len;
 }
 
 static unsigned
 rnd_flags(void)
 {
-	unsigned f = (unsigned)rnd_below(64);
-	size_t r = rnd_below(16);
+	unsigned f = (unsigned)rnd_below(&Rng, 64);
+	size_t r = rnd_below(&Rng, 16);
 	if (r == 0)
 		f |= 1u << 31;
 	else if (r == 1)
@@ -103,14 +97,14 @@ rnd_flags(void)
 static int
 rnd_fill_byte(void)
 {
-	switch (rnd_below(4)) {
+	switch (rnd_below(&Rng, 4)) {
 	case 0:
 		/* any int: above 255, negative */
 		return (int)(uint32_t)rnd();
 	case 1:
-		return -(int)rnd_below(300);
+		return -(int)rnd_below(&Rng, 300);
 	default:
-		return (int)rnd_below(256);
+		return (int)rnd_below(&Rng, 256);
 	}
 }
 
@@ -175,7 +169,7 @@ rnd_op(void)
 	int total = 0;
 	for (int i = 0; i < NOPS; i++)
 		total += Ops[i].weight;
-	int r = (int)rnd_below((size_t)total);
+	int r = (int)rnd_below(&Rng, (size_t)total);
 	for (int i = 0; i < NOPS; i++) {
 		if (r < Ops[i].weight)
 			return (enum op)i;
@@ -193,26 +187,26 @@ rnd_call(struct call *k)
 	k->len = rnd_len();
 	k->flags = Ops[k->op].has_flags ? rnd_flags() : 0;
 	k->c = rnd_fill_byte();
-	size_t base = GUARD + 64 * rnd_below(SPREAD / 64);
-	size_t smis = rnd_below(64), dmis = rnd_below(64);
+	size_t base = GUARD + 64 * rnd_below(&Rng, SPREAD / 64);
+	size_t smis = rnd_below(&Rng, 64), dmis = rnd_below(&Rng, 64);
 	size_t len = k->len;
 	if (Ops[k->op].kind != 'c') {
 		k->dst = k->src = base + dmis;
 		k->layout = "single range";
 		return;
 	}
-	size_t layout = len >= 2 ? rnd_below(5) : rnd_below(2);
+	size_t layout = len >= 2 ? rnd_below(&Rng, 5) : rnd_below(&Rng, 2);
 	size_t delta = 0;
 	if (layout >= 2) {	/* overlapping: |dst - src| < len */
-		size_t lim = rnd_below(2) ? (len - 1 < 64 ? len - 1 : 64) :
-			len - 1;
-		delta = 1 + rnd_below(lim);
+		size_t lim = rnd_below(&Rng, 2) ?
+			(len - 1 < 64 ? len - 1 : 64) : len - 1;
+		delta = 1 + rnd_below(&Rng, lim);
 	}
 	switch (layout) {
 	case 0: case 1: {	/* disjoint, either order */
 		size_t a = base + smis;
 		size_t b = ((a + len + 63) & ~(size_t)63) +
-			64 * rnd_below(4) + dmis;
+			64 * rnd_below(&Rng, 4) + dmis;
 		k->src = layout ? b : a;
 		k->dst = layout ? a : b;
 		k->layout = layout ? "disjoint, dst below src" :

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * For the API test programs: CHECK, which reports and remembers a failed
- * condition, and a table of tests run by name from the command line.
+ * For the API test programs: CHECK, a condition reported (report.h) when
+ * it fails, and a table of tests run by name from the command line.
  */
 #ifndef NAMED_TESTS_H
 #define NAMED_TESTS_H
@@ -9,14 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
-static int Failed;
+#include "report.h"
 
-#define CHECK(cond) do { \
-	if (!(cond)) { \
-		printf("  check failed at line %d: %s\n", __LINE__, #cond); \
-		Failed = 1; \
-	} \
-} while (0)
+#define CHECK(cond) TL_CHECK(cond, "%s", #cond)
 
 struct named_test {
 	const char *name;
@@ -39,7 +34,7 @@ run_named(const struct named_test *tests, size_t n, const char *name)
 		fprintf(stderr, "unknown test %s\n", name);
 		return 2;
 	}
-	return Failed;
+	return tl_failures() != 0;
 }
 
 #endif

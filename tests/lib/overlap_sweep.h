@@ -10,12 +10,13 @@
 #include <string.h>
 
 #include "funcs.h"
+#include "rnd.h"
 
 struct overlap_sweep {
 	const size_t *lens;	/* lengths moved; a 0 ends the list */
 	const size_t *dists;	/* how far dst is from src; a 0 ends it */
 	size_t off_step;	/* both start 0..63 bytes in, in these steps */
-	void (*fill)(char *p, size_t n);	/* random bytes */
+	uint64_t *seed;		/* of the random bytes moved */
 	void (*report)(const char *kernel, size_t len, size_t dist,
 		const char *dir, size_t off);
 };
@@ -42,7 +43,7 @@ overlap_sweep(const struct overlap_sweep *sw, const char *kernel,
 		size_t dof = 64 + off + (above ? dist : 0);
 		size_t span = len + dist + 256;
 
-		sw->fill(dst, span);
+		rnd_fill(sw->seed, dst, span);
 		memcpy(ref, dst, span);
 		move(dst + dof, dst + so, len);
 		memmove(ref + dof, ref + so, len);

@@ -36,6 +36,8 @@
 
 #include <libpmem.h>
 
+#include "../lib/mem_flags.h"
+
 #if defined(__x86_64__)
 #define AUDIT_ARCH_HERE AUDIT_ARCH_X86_64
 #elif defined(__aarch64__)
@@ -267,9 +269,7 @@ static const size_t Lens[] = {
 static const size_t Offs[] = { 0, 1, 17, 63 };
 #define NOFFS (sizeof(Offs) / sizeof(Offs[0]))
 static const unsigned Flag_sets[] = {
-	0, PMEM_F_MEM_NODRAIN, PMEM_F_MEM_NONTEMPORAL, PMEM_F_MEM_TEMPORAL,
-	PMEM_F_MEM_WC, PMEM_F_MEM_WB, PMEM_F_MEM_NOFLUSH,
-	PMEM_F_MEM_NONTEMPORAL | PMEM_F_MEM_NODRAIN,
+	MEM_FLAG_SETS,
 	PMEM_F_MEM_TEMPORAL | PMEM_F_MEM_NOFLUSH,
 };
 #define NFLAGS (sizeof(Flag_sets) / sizeof(Flag_sets[0]))

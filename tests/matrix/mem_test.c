@@ -13,22 +13,23 @@
 
 #include <libpmem.h>
 
+#include "../lib/mem_flags.h"
+#include "../lib/report.h"
+#include "../lib/rnd.h"
+
 #define BUF (8u << 20)
 
-static unsigned Seed = 99;
+static uint64_t Seed = 99;
 static char *Dst, *Ref, *Src;
 
 static unsigned
 rnd(void)
 {
-	Seed = Seed * 1103515245u + 12345u;
-	return Seed >> 8;
+	return (unsigned)rnd_next(&Seed);
 }
 
 static const unsigned Flag_sets[] = {
-	0, PMEM_F_MEM_NODRAIN, PMEM_F_MEM_NONTEMPORAL, PMEM_F_MEM_TEMPORAL,
-	PMEM_F_MEM_WC, PMEM_F_MEM_WB, PMEM_F_MEM_NOFLUSH,
-	PMEM_F_MEM_NONTEMPORAL | PMEM_F_MEM_NODRAIN,
+	MEM_FLAG_SETS,
 	PMEM_F_MEM_TEMPORAL | PMEM_F_MEM_NOFLUSH, 1u << 31,
 };
 #define NFLAGS (sizeof(Flag_sets) / sizeof(*Flag_sets))
@@ -71,7 +72,7 @@ one(int op, size_t doff, size_t soff, size_t len, unsigned flags)
 		break;
 	}
 	if (ret != d || memcmp(Dst, Ref, span) != 0) {
-		printf("mismatch: op %d len %zu dst+%zu src+%zu flags 0x%x\n",
+		tl_fail("mismatch: op %d len %zu dst+%zu src+%zu flags 0x%x",
 			op, len, doff, soff, flags);
 		return 1;
 	}
@@ -83,15 +84,15 @@ overlap(size_t len, size_t dist, int dst_above)
 {
 	size_t span = len + dist + 256;
 
-	for (size_t i = 0; i < span; i++)
-		Dst[i] = Ref[i] = (char)rnd();
+	rnd_fill(&Seed, Dst, span);
+	memcpy(Ref, Dst, span);
 	char *a = Dst + 64, *b = Dst + 64 + dist;
 
 	pmem_memmove(dst_above ? b : a, dst_above ? a : b, len, 0);
 	memmove(dst_above ? Ref + 64 + dist : Ref + 64,
 		dst_above ? Ref + 64 : Ref + 64 + dist, len);
 	if (memcmp(Dst, Ref, span) != 0) {
-		printf("overlap mismatch len %zu dist %zu %s\n", len, dist,
+		tl_fail("overlap mismatch len %zu dist %zu %s", len, dist,
 			dst_above ? "dst>src" : "dst<src");
 		return 1;
 	}
@@ -126,8 +127,7 @@ main(int argc, char *argv[])
 	Src = malloc(BUF);
 	if (!Dst || !Ref || !Src)
 		return 2;
-	for (size_t i = 0; i < BUF; i++)
-		Src[i] = (char)rnd();
+	rnd_fill(&Seed, Src, BUF);
 
 	if (argc == 3 && strcmp(argv[1], "overlap") == 0)
 		return overlap_edge(strtoull(argv[2], NULL, 0));

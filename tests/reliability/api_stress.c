@@ -12,10 +12,10 @@
 
 #include <libpmem.h>
 
+#include "../lib/mem_flags.h"
+
 static const unsigned Mem_flags[] = {
-	0, PMEM_F_MEM_NODRAIN, PMEM_F_MEM_NONTEMPORAL, PMEM_F_MEM_TEMPORAL,
-	PMEM_F_MEM_WC, PMEM_F_MEM_WB, PMEM_F_MEM_NOFLUSH,
-	PMEM_F_MEM_NONTEMPORAL | PMEM_F_MEM_NODRAIN,
+	MEM_FLAG_SETS,
 	PMEM_F_MEM_TEMPORAL | PMEM_F_MEM_WC,
 };
 #define NFLAGS (sizeof(Mem_flags) / sizeof(Mem_flags[0]))
@@ -81,7 +81,7 @@ scribble(char *addr, char *shadow, size_t len, int rounds)
 		}
 		free(src);
 	}
-	RT_CHECK(memcmp(addr, shadow, len) == 0, "mapping differs from shadow");
+	TL_CHECK(memcmp(addr, shadow, len) == 0, "mapping differs from shadow");
 }
 
 static void
@@ -94,11 +94,11 @@ flushes(char *addr, size_t len)
 	pmem_drain();
 	pmem_persist(addr + off, n);
 	pmem_deep_flush(addr + off, n);
-	RT_CHECK(pmem_msync(addr + off, n) == 0, "pmem_msync: %s",
+	TL_CHECK(pmem_msync(addr + off, n) == 0, "pmem_msync: %s",
 		pmem_errormsg());
-	RT_CHECK(pmem_deep_drain(addr + off, n) == 0, "pmem_deep_drain: %s",
+	TL_CHECK(pmem_deep_drain(addr + off, n) == 0, "pmem_deep_drain: %s",
 		pmem_errormsg());
-	RT_CHECK(pmem_deep_persist(addr + off, n) == 0,
+	TL_CHECK(pmem_deep_persist(addr + off, n) == 0,
 		"pmem_deep_persist: %s", pmem_errormsg());
 }
 
@@ -141,15 +141,15 @@ map_cycle(const char *dir, int i)
 	char *addr = pmem_map_file(path, len, flags, 0600, &mlen, &is_pmem);
 
 	if (addr == NULL) {
-		rt_fail("map %s len %zu flags %d: %s", path, len, flags,
+		tl_fail("map %s len %zu flags %d: %s", path, len, flags,
 			pmem_errormsg());
 		return;
 	}
-	RT_CHECK(mlen == len, "mapped len %zu, asked %zu", mlen, len);
-	RT_CHECK(is_pmem == pmem_is_pmem(addr, len), "is_pmem disagrees");
-	RT_CHECK(Expect_pmem < 0 || is_pmem == Expect_pmem,
+	TL_CHECK(mlen == len, "mapped len %zu, asked %zu", mlen, len);
+	TL_CHECK(is_pmem == pmem_is_pmem(addr, len), "is_pmem disagrees");
+	TL_CHECK(Expect_pmem < 0 || is_pmem == Expect_pmem,
 		"is_pmem %d, expected %d", is_pmem, Expect_pmem);
-	RT_CHECK(stat(path, &st) == 0 && (size_t)st.st_size == len,
+	TL_CHECK(stat(path, &st) == 0 && (size_t)st.st_size == len,
 		"file size differs from len");
 
 	char *shadow = calloc(1, len);
@@ -160,37 +160,37 @@ map_cycle(const char *dir, int i)
 	if (i & 1) {
 		size_t half = len / 2 & ~(size_t)4095;
 
-		RT_CHECK(pmem_unmap(addr + half, len - half) == 0,
+		TL_CHECK(pmem_unmap(addr + half, len - half) == 0,
 			"unmap tail: %s", pmem_errormsg());
 		if (half)
-			RT_CHECK(pmem_is_pmem(addr, half) == is_pmem,
+			TL_CHECK(pmem_is_pmem(addr, half) == is_pmem,
 				"is_pmem of the remaining head changed");
-		RT_CHECK(half == 0 || pmem_unmap(addr, half) == 0,
+		TL_CHECK(half == 0 || pmem_unmap(addr, half) == 0,
 			"unmap head: %s", pmem_errormsg());
 	} else {
-		RT_CHECK(pmem_unmap(addr, len) == 0, "unmap: %s",
+		TL_CHECK(pmem_unmap(addr, len) == 0, "unmap: %s",
 			pmem_errormsg());
 	}
-	RT_CHECK(pmem_is_pmem(addr, len) == 0, "is_pmem after unmap");
-	RT_CHECK(read_back(path, shadow, len) == 0, "file content differs");
+	TL_CHECK(pmem_is_pmem(addr, len) == 0, "is_pmem after unmap");
+	TL_CHECK(read_back(path, shadow, len) == 0, "file content differs");
 
 	/* the existing file, mapped whole */
 	addr = pmem_map_file(path, 0, 0, 0, &mlen, &is_pmem);
 	if (addr == NULL) {
-		rt_fail("remap %s: %s", path, pmem_errormsg());
+		tl_fail("remap %s: %s", path, pmem_errormsg());
 	} else {
-		RT_CHECK(mlen == len, "remapped len %zu, file %zu", mlen, len);
-		RT_CHECK(memcmp(addr, shadow, len) == 0, "remap content");
-		RT_CHECK(pmem_unmap(addr, mlen) == 0, "unmap");
+		TL_CHECK(mlen == len, "remapped len %zu, file %zu", mlen, len);
+		TL_CHECK(memcmp(addr, shadow, len) == 0, "remap content");
+		TL_CHECK(pmem_unmap(addr, mlen) == 0, "unmap");
 	}
 
 	/* EXCL on an existing file must fail and leave it alone */
 	errno = 0;
 	addr = pmem_map_file(path, 4096, PMEM_FILE_CREATE | PMEM_FILE_EXCL,
 		0600, NULL, NULL);
-	RT_CHECK(addr == NULL && errno == EEXIST && pmem_errormsg()[0],
+	TL_CHECK(addr == NULL && errno == EEXIST && pmem_errormsg()[0],
 		"EXCL on existing file: %p errno %d", (void *)addr, errno);
-	RT_CHECK(stat(path, &st) == 0 && (size_t)st.st_size == len,
+	TL_CHECK(stat(path, &st) == 0 && (size_t)st.st_size == len,
 		"EXCL failure changed the file");
 	free(shadow);
 	unlink(path);
@@ -206,15 +206,15 @@ tmpfile_cycle(const char *dir, int i)
 	char *addr = pmem_map_file(dir, len, flags, 0600, &mlen, NULL);
 
 	if (addr == NULL) {
-		rt_fail("tmpfile in %s: %s", dir, pmem_errormsg());
+		tl_fail("tmpfile in %s: %s", dir, pmem_errormsg());
 		return;
 	}
-	RT_CHECK(mlen == len, "tmpfile mapped len %zu, asked %zu", mlen, len);
+	TL_CHECK(mlen == len, "tmpfile mapped len %zu, asked %zu", mlen, len);
 	char *shadow = calloc(1, len);
 
 	scribble(addr, shadow, len, 10);
-	RT_CHECK(pmem_unmap(addr, len) == 0, "unmap tmpfile");
-	RT_CHECK(rt_count_entries(dir) == before, "tmpfile left a name");
+	TL_CHECK(pmem_unmap(addr, len) == 0, "unmap tmpfile");
+	TL_CHECK(rt_count_entries(dir) == before, "tmpfile left a name");
 	free(shadow);
 }
 
@@ -243,24 +243,24 @@ error_cycle(const char *dir)
 		void *a = pmem_map_file(path, bad[k].len, bad[k].flags, 0600,
 			NULL, NULL);
 
-		RT_CHECK(a == NULL && errno == bad[k].err &&
+		TL_CHECK(a == NULL && errno == bad[k].err &&
 			pmem_errormsg()[0] != '\0',
 			"bad case %zu: %p errno %d (want %d) msg \"%s\"", k, a,
 			errno, bad[k].err, pmem_errormsg());
 	}
-	RT_CHECK(pmem_check_version(PMEM_MAJOR_VERSION,
+	TL_CHECK(pmem_check_version(PMEM_MAJOR_VERSION,
 		PMEM_MINOR_VERSION) == NULL, "check_version current");
 	const char *m = pmem_check_version(PMEM_MAJOR_VERSION + 1, 0);
 
-	RT_CHECK(m != NULL && m[0] != '\0', "check_version major+1");
-	RT_CHECK(pmem_has_hw_drain() == 0 || pmem_has_hw_drain() == 1,
+	TL_CHECK(m != NULL && m[0] != '\0', "check_version major+1");
+	TL_CHECK(pmem_has_hw_drain() == 0 || pmem_has_hw_drain() == 1,
 		"has_hw_drain");
 	int af = pmem_has_auto_flush();
 
-	RT_CHECK(af == 0 || af == 1 || af == -1, "has_auto_flush %d", af);
+	TL_CHECK(af == 0 || af == 1 || af == -1, "has_auto_flush %d", af);
 	int x = 0;
 
-	RT_CHECK(pmem_is_pmem(&x, sizeof(x)) == 0 || getenv(
+	TL_CHECK(pmem_is_pmem(&x, sizeof(x)) == 0 || getenv(
 		"PMEM_IS_PMEM_FORCE"), "stack memory reported as pmem");
 }
 
@@ -281,12 +281,12 @@ main(int argc, char *argv[])
 		if (i % 8 == 0)
 			error_cycle(dir);
 	}
-	RT_CHECK(rt_count_fds() == fds, "descriptors leaked: %d -> %d", fds,
+	TL_CHECK(rt_count_fds() == fds, "descriptors leaked: %d -> %d", fds,
 		rt_count_fds());
-	RT_CHECK(rt_count_maps(dir) == 0, "mappings of %s left", dir);
+	TL_CHECK(rt_count_maps(dir) == 0, "mappings of %s left", dir);
 	rt_rm_rf(dir, 0);
 	free(dir);
-	printf("api_stress: %d iterations, %d failures\n", iters,
-		Rt_failures);
-	return Rt_failures ? 1 : 0;
+	printf("api_stress: %d iterations, %lu failures\n", iters,
+		tl_failures());
+	return tl_failures() ? 1 : 0;
 }

@@ -61,7 +61,7 @@ make_file(const char *name, size_t size)
 	int fd = open(in_dir(name), O_RDWR | O_CREAT | O_TRUNC, 0600);
 
 	if (fd < 0 || ftruncate(fd, (off_t)size) != 0)
-		rt_die("make_file: %s", strerror(errno));
+		tl_die("make_file: %s", strerror(errno));
 	close(fd);
 }
 
@@ -102,7 +102,7 @@ anon(size_t len, int prot)
 		MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (p == MAP_FAILED)
-		rt_die("mmap");
+		tl_die("mmap");
 	memset(p, 1, len);
 	mprotect(p, len, prot);
 	return p;
@@ -116,7 +116,7 @@ lib_map(size_t *len)
 		len, NULL);
 
 	if (a == NULL)
-		rt_die("lib_map: %s", L.errormsg());
+		tl_die("lib_map: %s", L.errormsg());
 	return a;
 }
 
@@ -368,7 +368,7 @@ int
 main(int argc, char *argv[])
 {
 	if (argc < 3)
-		rt_die("usage: badinput LIB DIR");
+		tl_die("usage: badinput LIB DIR");
 	load(argv[1]);
 	Dir = argv[2];
 
@@ -378,7 +378,7 @@ main(int argc, char *argv[])
 
 		rt_rm_rf(Dir, 1);
 		if (pipe(fd) != 0)
-			rt_die("pipe");
+			tl_die("pipe");
 		fflush(stdout);
 		pid_t pid = fork();
 

@@ -30,9 +30,6 @@ static long Total_ops;
 static atomic_int Stop;
 static char *Shared[2];
 static int Shared_pmem[2];
-static atomic_int Failures;
-
-#define T_CHECK(cond, ...) RT_TCHECK(&Failures, cond, __VA_ARGS__)
 
 /* every thread gets an equal share of the operations */
 static int
@@ -55,9 +52,9 @@ own_error(int id, long k, char *saved, size_t size)
 	errno = 0;
 	void *a = pmem_map_file(path, 0, 0, 0, NULL, NULL);
 
-	T_CHECK(a == NULL && errno == ENOENT, "thread %d: map of %s: %p "
+	TL_CHECK(a == NULL && errno == ENOENT, "thread %d: map of %s: %p "
 		"errno %d", id, path, a, errno);
-	T_CHECK(strstr(pmem_errormsg(), path) != NULL,
+	TL_CHECK(strstr(pmem_errormsg(), path) != NULL,
 		"thread %d: message \"%s\" does not name %s", id,
 		pmem_errormsg(), path);
 	snprintf(saved, size, "%s", pmem_errormsg());
@@ -70,14 +67,14 @@ split_unmap(char *a, size_t len, int is_pmem, int id)
 	size_t half = len / 2 & ~(size_t)4095;
 
 	if (half == 0) {
-		T_CHECK(pmem_unmap(a, len) == 0, "thread %d: unmap", id);
+		TL_CHECK(pmem_unmap(a, len) == 0, "thread %d: unmap", id);
 		return;
 	}
-	T_CHECK(pmem_unmap(a + half, len - half) == 0, "thread %d: unmap "
+	TL_CHECK(pmem_unmap(a + half, len - half) == 0, "thread %d: unmap "
 		"tail: %s", id, pmem_errormsg());
-	T_CHECK(pmem_is_pmem(a, half) == is_pmem, "thread %d: head of a "
+	TL_CHECK(pmem_is_pmem(a, half) == is_pmem, "thread %d: head of a "
 		"split mapping changed its is_pmem", id);
-	T_CHECK(pmem_unmap(a, half) == 0, "thread %d: unmap head", id);
+	TL_CHECK(pmem_unmap(a, half) == 0, "thread %d: unmap head", id);
 }
 
 static void *
@@ -100,29 +97,29 @@ worker(void *arg)
 			&mlen, &isp);
 
 		if (a == NULL) {
-			T_CHECK(0, "thread %d: map %s: %s", id, path,
+			TL_CHECK(0, "thread %d: map %s: %s", id, path,
 				pmem_errormsg());
 			continue;
 		}
-		T_CHECK(mlen == len, "thread %d: mapped %zu of %zu", id, mlen,
+		TL_CHECK(mlen == len, "thread %d: mapped %zu of %zu", id, mlen,
 			len);
-		T_CHECK(Expect_pmem < 0 || isp == Expect_pmem,
+		TL_CHECK(Expect_pmem < 0 || isp == Expect_pmem,
 			"thread %d: is_pmemp %d", id, isp);
 		pmem_memset_persist(a, id + 1, len);
 		pmem_memcpy_nodrain(a + len / 2, path, strlen(path));
 		pmem_drain();
-		T_CHECK(a[0] == id + 1 && a[len - 1] == id + 1 &&
+		TL_CHECK(a[0] == id + 1 && a[len - 1] == id + 1 &&
 			memcmp(a + len / 2, path, strlen(path)) == 0,
 			"thread %d: content", id);
-		T_CHECK(pmem_is_pmem(a, len) == isp, "thread %d: is_pmem "
+		TL_CHECK(pmem_is_pmem(a, len) == isp, "thread %d: is_pmem "
 			"differs from is_pmemp", id);
 		/* someone else's errors must not have replaced ours */
-		T_CHECK(strcmp(pmem_errormsg(), saved) == 0, "thread %d: "
+		TL_CHECK(strcmp(pmem_errormsg(), saved) == 0, "thread %d: "
 			"message changed to \"%s\"", id, pmem_errormsg());
 		if (k % 3 == 0)
 			split_unmap(a, len, isp, id);
 		else
-			T_CHECK(pmem_unmap(a, len) == 0, "thread %d: unmap: "
+			TL_CHECK(pmem_unmap(a, len) == 0, "thread %d: unmap: "
 				"%s", id, pmem_errormsg());
 		unlink(path);
 		if (k % 5 == 0)
@@ -148,14 +145,14 @@ reader(void *arg)
 		size_t len = 1 + rnd_next(&seed) % (SHARED_LEN - off);
 		int x = 0;
 
-		T_CHECK(pmem_is_pmem(Shared[m] + off, len) == Shared_pmem[m],
+		TL_CHECK(pmem_is_pmem(Shared[m] + off, len) == Shared_pmem[m],
 			"reader %d: is_pmem of shared mapping", id);
-		T_CHECK(pmem_is_pmem(&x, sizeof(x)) == 0, "reader %d: stack "
+		TL_CHECK(pmem_is_pmem(&x, sizeof(x)) == 0, "reader %d: stack "
 			"is pmem", id);
 		off = base + rnd_next(&seed) % (slice - 64);
 		pmem_memset(Shared[m] + off, id, 64, PMEM_F_MEM_NONTEMPORAL);
 		pmem_persist(Shared[m] + off, 64);
-		T_CHECK(strcmp(pmem_errormsg(), saved) == 0, "reader %d: "
+		TL_CHECK(strcmp(pmem_errormsg(), saved) == 0, "reader %d: "
 			"message changed", id);
 	}
 	return NULL;
@@ -173,9 +170,9 @@ map_shared(void)
 		Shared[i] = pmem_map_file(path, SHARED_LEN, PMEM_FILE_CREATE,
 			0600, &mlen, &Shared_pmem[i]);
 		if (Shared[i] == NULL)
-			rt_die("map %s: %s", path, pmem_errormsg());
+			tl_die("map %s: %s", path, pmem_errormsg());
 		if (Expect_pmem >= 0 && Shared_pmem[i] != Expect_pmem)
-			rt_die("shared mapping: is_pmem %d", Shared_pmem[i]);
+			tl_die("shared mapping: is_pmem %d", Shared_pmem[i]);
 	}
 }
 
@@ -183,7 +180,8 @@ static void
 unmap_shared(void)
 {
 	for (int i = 0; i < 2; i++)
-		T_CHECK(pmem_unmap(Shared[i], SHARED_LEN) == 0, "unmap shared");
+		TL_CHECK(pmem_unmap(Shared[i], SHARED_LEN) == 0,
+			"unmap shared");
 }
 
 static int
@@ -200,10 +198,10 @@ run_threads(void)
 	for (int i = 0; i < WORKERS + READERS; i++)
 		pthread_join(t[i], NULL);
 	unmap_shared();
-	printf("concurrency: %ld operations, %d threads, %d failures\n",
+	printf("concurrency: %ld operations, %d threads, %lu failures\n",
 		(long)atomic_load(&Ops), WORKERS + READERS,
-		atomic_load(&Failures));
-	return atomic_load(&Failures) != 0;
+		tl_failures());
+	return tl_failures() != 0;
 }
 
 /* what a forked child does with the library; exit status 0 when right */
@@ -251,10 +249,10 @@ run_forks(int forks)
 		if (pid == 0)
 			_exit(child(n));
 		if (pid < 0 || waitpid(pid, &st, 0) != pid) {
-			T_CHECK(0, "fork/waitpid: %s", strerror(errno));
+			TL_CHECK(0, "fork/waitpid: %s", strerror(errno));
 			break;
 		}
-		T_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		TL_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0,
 			"child %d: %s %d", n, WIFEXITED(st) ? "exit" :
 			"signal", WIFEXITED(st) ? WEXITSTATUS(st) :
 			WTERMSIG(st));
@@ -264,9 +262,9 @@ run_forks(int forks)
 		pthread_join(t[i], NULL);
 	unmap_shared();
 	printf("fork: %d children forked while 4 threads mapped and "
-		"unmapped (%ld operations), %d failures\n", forks,
-		(long)atomic_load(&Ops), atomic_load(&Failures));
-	return atomic_load(&Failures) != 0;
+		"unmapped (%ld operations), %lu failures\n", forks,
+		(long)atomic_load(&Ops), tl_failures());
+	return tl_failures() != 0;
 }
 
 static char *Race_buf;
@@ -305,7 +303,7 @@ main(int argc, char *argv[])
 	if (argc > 1 && strcmp(argv[1], "plant-race") == 0)
 		return plant_race();
 	if (argc < 3)
-		rt_die("usage: concurrency threads|fork N [EXPECT_PMEM]");
+		tl_die("usage: concurrency threads|fork N [EXPECT_PMEM]");
 	if (argc > 3)
 		Expect_pmem = atoi(argv[3]);
 	Dir = rt_mkdtemp("concurrency");
@@ -317,9 +315,9 @@ main(int argc, char *argv[])
 		Total_ops = atol(argv[2]);
 		ret = run_threads();
 	}
-	T_CHECK(rt_count_fds() == fds, "descriptors leaked");
-	T_CHECK(rt_count_maps(Dir) == 0, "mappings left");
+	TL_CHECK(rt_count_fds() == fds, "descriptors leaked");
+	TL_CHECK(rt_count_maps(Dir) == 0, "mappings left");
 	rt_rm_rf(Dir, 0);
 	free(Dir);
-	return ret || atomic_load(&Failures) != 0;
+	return ret || tl_failures() != 0;
 }

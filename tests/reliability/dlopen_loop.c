@@ -29,7 +29,7 @@ error_thread(void *arg)
 	/* the first error in a thread allocates its message buffer */
 	if (a->map_file("", 0, 0, 0, NULL, NULL) != NULL ||
 			a->errormsg()[0] == '\0')
-		rt_fail("error in a new thread not reported");
+		tl_fail("error in a new thread not reported");
 	return NULL;
 }
 
@@ -52,18 +52,18 @@ use(void *h, const char *dir, int i)
 		NULL);
 
 	if (p == NULL) {
-		rt_fail("iteration %d: map: %s", i, a.errormsg());
+		tl_fail("iteration %d: map: %s", i, a.errormsg());
 		return;
 	}
 	snprintf(msg, sizeof(msg), "iteration %d", i);
 	a.memcpy_persist(p + 100, msg, sizeof(msg));
 	if (a.is_pmem(p, mlen) < 0 || memcmp(p + 100, msg, sizeof(msg)))
-		rt_fail("iteration %d: content", i);
+		tl_fail("iteration %d: content", i);
 	if (a.unmap(p, mlen) != 0)
-		rt_fail("iteration %d: unmap", i);
+		tl_fail("iteration %d: unmap", i);
 	if (a.map_file(dir, 0, 1 << 20, 0, NULL, NULL) != NULL ||
 			a.errormsg()[0] == '\0')
-		rt_fail("iteration %d: bad flags not reported", i);
+		tl_fail("iteration %d: bad flags not reported", i);
 	pthread_create(&t, NULL, error_thread, &a);
 	pthread_join(t, NULL);
 }
@@ -72,7 +72,7 @@ int
 main(int argc, char *argv[])
 {
 	if (argc < 4)
-		rt_die("usage: dlopen_loop LIBPATH ITERATIONS MAX_GROWTH_KB");
+		tl_die("usage: dlopen_loop LIBPATH ITERATIONS MAX_GROWTH_KB");
 	const char *lib = argv[1];
 	int iters = atoi(argv[2]);
 	long bound = atol(argv[3]);
@@ -86,11 +86,11 @@ main(int argc, char *argv[])
 
 		use(h, dir, i);
 		if (dlclose(h) != 0)
-			rt_die("dlclose: %s", dlerror());
+			tl_die("dlclose: %s", dlerror());
 		/* a library that stays loaded would make the test vacuous */
 		if ((i == 0 || i == iters - 1) && real != NULL &&
 				rt_count_maps(real) != 0)
-			rt_fail("%s still mapped after dlclose", real);
+			tl_fail("%s still mapped after dlclose", real);
 		if (i == warm) {
 			rss0 = rt_status_kb("VmRSS");
 			vsz0 = rt_status_kb("VmSize");
@@ -103,11 +103,11 @@ main(int argc, char *argv[])
 	printf("dlopen_loop: %d cycles of %s; after cycle %d -> end: VmRSS "
 		"%ld -> %ld KiB, VmSize %ld -> %ld KiB, fds %d -> %d\n",
 		iters, lib, warm, rss0, rss, vsz0, vsz, fds0, fds);
-	RT_CHECK(rss - rss0 <= bound, "VmRSS grew by %ld KiB", rss - rss0);
-	RT_CHECK(vsz - vsz0 <= bound, "VmSize grew by %ld KiB", vsz - vsz0);
-	RT_CHECK(fds == fds0, "descriptors grew from %d to %d", fds0, fds);
+	TL_CHECK(rss - rss0 <= bound, "VmRSS grew by %ld KiB", rss - rss0);
+	TL_CHECK(vsz - vsz0 <= bound, "VmSize grew by %ld KiB", vsz - vsz0);
+	TL_CHECK(fds == fds0, "descriptors grew from %d to %d", fds0, fds);
 	rt_rm_rf(dir, 0);
 	free(dir);
 	free(real);
-	return Rt_failures ? 1 : 0;
+	return tl_failures() ? 1 : 0;
 }

@@ -128,7 +128,7 @@ make_file(const char *path, size_t size)
 	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
 
 	if (fd < 0 || ftruncate(fd, (off_t)size) != 0)
-		rt_die("make_file %s: %s", path, strerror(errno));
+		tl_die("make_file %s: %s", path, strerror(errno));
 	close(fd);
 }
 
@@ -148,7 +148,7 @@ setup(const struct scen *s)
 	if (s->op != OP_MAP && s->op != OP_AUTO_FLUSH) {
 		Map = L.map_file(path, s->len, s->flags, 0600, &Map_len, NULL);
 		if (Map == NULL)
-			rt_die("setup map %s: %s", path, L.errormsg());
+			tl_die("setup map %s: %s", path, L.errormsg());
 	}
 }
 
@@ -299,7 +299,7 @@ observe(const struct scen *s, const char *fn, unsigned nth, int inj,
 	snprintf(full, sizeof(full), "%s%s%s", s->base,
 		s->base[0] && spec[0] ? "," : "", spec);
 	if (Arm(full) != 0)
-		rt_die("bad fault spec %s", full);
+		tl_die("bad fault spec %s", full);
 	errno = 0;
 	int ret = action(s, note, sizeof(note));
 	int err = errno;
@@ -548,7 +548,7 @@ int
 main(int argc, char *argv[])
 {
 	if (argc < 4)
-		rt_die("usage: fault_driver LIB DIR faults|limits [FULLFS]");
+		tl_die("usage: fault_driver LIB DIR faults|limits [FULLFS]");
 	void *h = rt_dlopen(argv[1]);
 
 	*(void **)&L.map_file = rt_dlsym(h, "pmem_map_file");

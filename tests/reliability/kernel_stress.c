@@ -11,14 +11,13 @@
  */
 #include "rtest.h"
 
-#include <sys/mman.h>
-
 #include <libpmem.h>
 
+#include "../lib/guard.h"
+#include "../lib/mem_flags.h"
+
 static const unsigned Flags[] = {
-	0, PMEM_F_MEM_NODRAIN, PMEM_F_MEM_NONTEMPORAL, PMEM_F_MEM_TEMPORAL,
-	PMEM_F_MEM_WC, PMEM_F_MEM_WB, PMEM_F_MEM_NOFLUSH,
-	PMEM_F_MEM_NONTEMPORAL | PMEM_F_MEM_NODRAIN,
+	MEM_FLAG_SETS,
 	PMEM_F_MEM_TEMPORAL | PMEM_F_MEM_NOFLUSH,
 	PMEM_F_MEM_WB | PMEM_F_MEM_WC,
 	/* compat: unknown bits are ignored by release builds */
@@ -43,28 +42,10 @@ static char *Shadow[2];
 static uint64_t Seed = 42;
 static unsigned long Cases;
 
-static char *
-guarded(size_t len)
-{
-	char *p = mmap(NULL, len + 2 * PAGE, PROT_READ | PROT_WRITE,
-		MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (p == MAP_FAILED)
-		rt_die("mmap: %s", strerror(errno));
-	if (mprotect(p, PAGE, PROT_NONE) ||
-			mprotect(p + PAGE + len, PAGE, PROT_NONE))
-		rt_die("mprotect: %s", strerror(errno));
-	return p + PAGE;
-}
-
 static void
 randomize(int i)
 {
-	for (size_t k = 0; k < AREA; k += 8) {
-		uint64_t v = rnd_next(&Seed);
-
-		memcpy(Area[i] + k, &v, 8);
-	}
+	rnd_fill(&Seed, Area[i], AREA);
 	memcpy(Shadow[i], Area[i], AREA);
 }
 
@@ -86,7 +67,7 @@ run_op(enum op op, char *d, const char *s, int c, size_t n, unsigned fl)
 	}
 	if (fl & PMEM_F_MEM_NODRAIN || op >= OP_MEMMOVE_NODRAIN)
 		pmem_drain();
-	RT_CHECK(r == d, "op %d returned %p, not dst %p", op, r, (void *)d);
+	TL_CHECK(r == d, "op %d returned %p, not dst %p", op, r, (void *)d);
 }
 
 static int
@@ -149,7 +130,7 @@ one_case(enum op op, size_t n, size_t doff, enum place pl, int at_end,
 
 		while (Area[0][k] == Shadow[0][k])
 			k++;
-		rt_fail("op %d len %zu dst+%zu%s src %s flags 0x%x: first "
+		tl_fail("op %d len %zu dst+%zu%s src %s flags 0x%x: first "
 			"wrong byte at dst%+ld", op, n, doff,
 			at_end ? " (at end)" : "",
 			pl == SEPARATE ? "apart" : pl == SRC_BELOW ?
@@ -157,7 +138,7 @@ one_case(enum op op, size_t n, size_t doff, enum place pl, int at_end,
 		memcpy(Area[0] + lo, Shadow[0] + lo, hi - lo);
 	}
 	if (sa)
-		RT_CHECK(memcmp(Area[1] + spos, Shadow[1] + spos, n) == 0,
+		TL_CHECK(memcmp(Area[1] + spos, Shadow[1] + spos, n) == 0,
 			"source modified");
 }
 
@@ -232,10 +213,10 @@ main(int argc, char *argv[])
 		return plant(argv[1]);
 
 	for (int i = 0; i < 2; i++) {
-		Area[i] = guarded(AREA);
+		Area[i] = guard_alloc(AREA);
 		Shadow[i] = malloc(AREA);
 		if (Shadow[i] == NULL)
-			rt_die("malloc");
+			tl_die("malloc");
 		randomize(i);
 	}
 	if (quick)
@@ -244,8 +225,9 @@ main(int argc, char *argv[])
 		small_sizes(1100, 1);
 	large_sizes(quick);
 	for (int i = 0; i < 2; i++)
-		RT_CHECK(memcmp(Area[i], Shadow[i], AREA) == 0,
+		TL_CHECK(memcmp(Area[i], Shadow[i], AREA) == 0,
 			"stray write somewhere in buffer %d", i);
-	printf("kernel_stress: %lu cases, %d failures\n", Cases, Rt_failures);
-	return Rt_failures ? 1 : 0;
+	printf("kernel_stress: %lu cases, %lu failures\n", Cases,
+		tl_failures());
+	return tl_failures() ? 1 : 0;
 }

@@ -18,13 +18,10 @@
 
 static long Rounds;
 static atomic_int Stop;
-static atomic_int Failures;
 static atomic_long Calls[2];
 static atomic_long Eagain;
 static int Plant;
 static long Plant_shared;	/* written by a log function, unsynchronised */
-
-#define T_CHECK(cond, ...) RT_TCHECK(&Failures, cond, __VA_ARGS__)
 
 /* what every message from a failing pmem_map_file must look like */
 static void
@@ -32,11 +29,11 @@ check_message(int which, enum pmem_log_level level, const char *file,
 	unsigned line, const char *func, const char *msg)
 {
 	atomic_fetch_add(&Calls[which], 1);
-	T_CHECK(level == PMEM_LOG_LEVEL_ERROR, "level %d", (int)level);
-	T_CHECK(file != NULL && line > 0 && func != NULL &&
+	TL_CHECK(level == PMEM_LOG_LEVEL_ERROR, "level %d", (int)level);
+	TL_CHECK(file != NULL && line > 0 && func != NULL &&
 		strcmp(func, "pmem_map_file") == 0, "origin %s:%u %s",
 		file ? file : "-", line, func ? func : "-");
-	T_CHECK(strncmp(msg, "open ", 5) == 0, "message %s", msg);
+	TL_CHECK(strncmp(msg, "open ", 5) == 0, "message %s", msg);
 	if (Plant)
 		Plant_shared++;
 }
@@ -65,12 +62,12 @@ logger(void *arg)
 	memset(src, id, sizeof(src));
 	for (long k = 0; k < Rounds; k++) {
 		errno = 0;
-		T_CHECK(pmem_map_file(path, 0, 0, 0, NULL, NULL) == NULL &&
+		TL_CHECK(pmem_map_file(path, 0, 0, 0, NULL, NULL) == NULL &&
 			errno == ENOENT, "map errno %d", errno);
-		T_CHECK(strstr(pmem_errormsg(), path) != NULL,
+		TL_CHECK(strstr(pmem_errormsg(), path) != NULL,
 			"errormsg %s", pmem_errormsg());
 		pmem_memcpy_persist(dst, src, sizeof(dst));
-		T_CHECK(memcmp(dst, src, sizeof(dst)) == 0, "copy");
+		TL_CHECK(memcmp(dst, src, sizeof(dst)) == 0, "copy");
 	}
 	return NULL;
 }
@@ -82,7 +79,7 @@ check_set(int rc, const char *what)
 	if (rc == 1 && errno == EAGAIN)
 		atomic_fetch_add(&Eagain, 1);
 	else
-		T_CHECK(rc == 0, "%s: %d errno %d", what, rc, errno);
+		TL_CHECK(rc == 0, "%s: %d errno %d", what, rc, errno);
 }
 
 static void *
@@ -110,7 +107,7 @@ threshold_switcher(void *arg)
 
 		check_set(pmem_log_set_threshold(t, levels[k % 3]),
 			"set_threshold");
-		T_CHECK(pmem_log_get_threshold(t, &v) == 0 &&
+		TL_CHECK(pmem_log_get_threshold(t, &v) == 0 &&
 			v <= PMEM_LOG_LEVEL_DEBUG, "get_threshold %d", (int)v);
 	}
 	return NULL;
@@ -122,14 +119,14 @@ main(int argc, char *argv[])
 	pthread_t log_threads[LOGGERS], fn_thread, th_thread;
 
 	if (argc < 2)
-		rt_die("usage: %s ROUNDS | plant-race", argv[0]);
+		tl_die("usage: %s ROUNDS | plant-race", argv[0]);
 	Plant = strcmp(argv[1], "plant-race") == 0;
 	Rounds = Plant ? 200 : atol(argv[1]);
 	/* AUX at HARK: the default function, never chosen here, stays off stderr */
 	if (pmem_log_set_function(log_a) != 0 ||
 	    pmem_log_set_threshold(PMEM_LOG_THRESHOLD_AUX,
 		PMEM_LOG_LEVEL_HARK) != 0)
-		rt_die("setting up the log");
+		tl_die("setting up the log");
 	pthread_create(&fn_thread, NULL, function_switcher, NULL);
 	pthread_create(&th_thread, NULL, threshold_switcher, NULL);
 	for (int i = 0; i < LOGGERS; i++)
@@ -141,11 +138,11 @@ main(int argc, char *argv[])
 	pthread_join(fn_thread, NULL);
 	pthread_join(th_thread, NULL);
 
-	printf("lograce: %ld + %ld messages, %ld EAGAIN, %d failures\n",
+	printf("lograce: %ld + %ld messages, %ld EAGAIN, %lu failures\n",
 		atomic_load(&Calls[0]), atomic_load(&Calls[1]),
-		atomic_load(&Eagain), atomic_load(&Failures));
+		atomic_load(&Eagain), tl_failures());
 	/* both functions must have been in use for the test to mean much */
-	T_CHECK(Plant || (atomic_load(&Calls[0]) > 0 &&
+	TL_CHECK(Plant || (atomic_load(&Calls[0]) > 0 &&
 		atomic_load(&Calls[1]) > 0), "a log function never ran");
-	return atomic_load(&Failures) != 0;
+	return tl_failures() != 0;
 }

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Small helpers shared by the reliability programs: failure counting,
- * loading the library, and probes of the process state (descriptors,
- * mappings, /proc/self/status) that the leak checks compare before and
- * after a call. The seedable PRNG is rnd_next from ../lib/rnd.h.
+ * Small helpers shared by the reliability programs: loading the library,
+ * and probes of the process state (descriptors, mappings,
+ * /proc/self/status) that the leak checks compare before and after a call.
+ * Failures are reported by ../lib/report.h, random data is ../lib/rnd.h.
  */
 #ifndef RTEST_H
 #define RTEST_H
@@ -13,60 +13,14 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <ftw.h>
-#include <stdatomic.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "../lib/report.h"
 #include "../lib/rnd.h"
-
-static int Rt_failures __attribute__((unused));
-
-static inline void __attribute__((format(printf, 1, 2)))
-rt_fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	/* the first few are enough to debug; the count tells the rest */
-	if (++Rt_failures <= 20) {
-		va_start(ap, fmt);
-		fputs("  FAILED: ", stdout);
-		vprintf(fmt, ap);
-		fputc('\n', stdout);
-		va_end(ap);
-		fflush(stdout);
-	}
-}
-
-#define RT_CHECK(cond, ...) do { \
-	if (!(cond)) \
-		rt_fail(__VA_ARGS__); \
-} while (0)
-
-/* RT_CHECK for threads: *counter, an atomic_int, counts every failure */
-#define RT_TCHECK(counter, cond, ...) do { \
-	if (!(cond) && atomic_fetch_add((counter), 1) < 20) { \
-		printf("  FAILED: " __VA_ARGS__); \
-		putchar('\n'); \
-		fflush(stdout); \
-	} \
-} while (0)
-
-static inline void __attribute__((format(printf, 1, 2), noreturn))
-rt_die(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fputs("fatal: ", stdout);
-	vprintf(fmt, ap);
-	fputc('\n', stdout);
-	va_end(ap);
-	exit(2);
-}
 
 /* the library under test; RTLD_LOCAL keeps its symbols from serving others */
 static inline void *
@@ -75,7 +29,7 @@ rt_dlopen(const char *lib)
 	void *h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
 
 	if (h == NULL)
-		rt_die("dlopen %s: %s", lib, dlerror());
+		tl_die("dlopen %s: %s", lib, dlerror());
 	return h;
 }
 
@@ -86,7 +40,7 @@ rt_dlsym(void *h, const char *name)
 	void *p = dlsym(h, name);
 
 	if (p == NULL)
-		rt_die("dlsym %s: %s", name, dlerror());
+		tl_die("dlsym %s: %s", name, dlerror());
 	return p;
 }
 
@@ -226,9 +180,9 @@ rt_mkdtemp(const char *tag)
 	if (base == NULL || base[0] == '\0')
 		base = "/tmp";
 	if (asprintf(&path, "%s/%s.XXXXXX", base, tag) < 0)
-		rt_die("asprintf");
+		tl_die("asprintf");
 	if (mkdtemp(path) == NULL)
-		rt_die("mkdtemp %s: %s", path, strerror(errno));
+		tl_die("mkdtemp %s: %s", path, strerror(errno));
 	return path;
 }
 

@@ -20,6 +20,8 @@
 #include "funcs.h"
 #include "vg.h"
 
+#include "../lib/report.h"
+
 enum tool { T_NONE, T_PMEMCHECK, T_MEMCHECK, T_OTHER };
 static const char *const Tool_names[] = { "no valgrind", "pmemcheck",
 	"memcheck", "helgrind" };
@@ -33,7 +35,6 @@ struct req {
 #define MAXLOG 32
 static struct req Log[MAXLOG];
 static size_t Nlog, Lost;
-static int Failures;
 
 int
 pmem_vg_record_running(void)
@@ -114,8 +115,7 @@ expect(const char *ctx, const char *call, const struct req *want, size_t n)
 			arg_matches(want[i].a3, Log[i].a3) &&
 			arg_matches(want[i].a4, Log[i].a4);
 	if (!ok) {
-		Failures++;
-		printf("  FAILED: %s: %s\n", ctx, call);
+		tl_fail("%s: %s", ctx, call);
 		print_reqs("expected", want, n);
 		print_reqs("issued", Log, Nlog);
 	}
@@ -354,9 +354,9 @@ main(int argc, char *argv[])
 	memcheck();
 	other_tool(T_OTHER, "");
 
-	if (Failures) {
-		printf("vg_record: %d call(s) issued the wrong requests\n",
-			Failures);
+	if (tl_failures()) {
+		printf("vg_record: %lu call(s) issued the wrong requests\n",
+			tl_failures());
 		return 1;
 	}
 	printf("vg_record: every call issued the expected requests under "

@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -25,7 +24,10 @@
 #include "kernels.h"
 
 #include "../lib/emu_kernels.h"
+#include "../lib/guard.h"
 #include "../lib/overlap_sweep.h"
+#include "../lib/report.h"
+#include "../lib/rnd.h"
 
 #define AREA (4u << 20)		/* per buffer, between guard pages */
 #define SMALL_MAX 800		/* every length up to here */
@@ -39,34 +41,7 @@ struct kernel {
 static struct kernel Kernels[256];
 static int Nkernels;
 static char *Src_area, *Dst_area, *Ref_area;
-static unsigned Seed = 12345;
-
-static unsigned
-rnd(void)
-{
-	Seed = Seed * 1103515245u + 12345u;
-	return Seed >> 8;
-}
-
-static void
-fill_random(char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		p[i] = (char)rnd();
-}
-
-static char *
-guarded_area(void)
-{
-	long pg = sysconf(_SC_PAGESIZE);
-	char *p = mmap(NULL, AREA + 2 * (size_t)pg, PROT_READ | PROT_WRITE,
-		MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	assert_true(p != MAP_FAILED);
-	mprotect(p, (size_t)pg, PROT_NONE);
-	mprotect(p + pg + AREA, (size_t)pg, PROT_NONE);
-	return p + pg;
-}
+static uint64_t Seed = 12345;
 
 static void
 add(const char *name, memmove_func mv, memset_func ms)
@@ -117,7 +92,7 @@ add_family_if(const struct x86_kernels *k, unsigned cpu, unsigned need,
 	if (cpu & need)
 		add_family(k, cpu);
 	else
-		printf("SKIP: %s kernels: CPU has no %s\n", family, feature);
+		tl_skip("%s kernels: CPU has no %s", family, feature);
 }
 
 static int
@@ -127,10 +102,10 @@ setup(void **state)
 	unsigned cpu = cpu_features(NULL);
 
 	pmem_init();	/* the generic kernels flush through Funcs */
-	Src_area = guarded_area();
-	Dst_area = guarded_area();
-	Ref_area = guarded_area();
-	fill_random(Src_area, AREA);
+	Src_area = guard_alloc(AREA);
+	Dst_area = guard_alloc(AREA);
+	Ref_area = guard_alloc(AREA);
+	rnd_fill(&Seed, Src_area, AREA);
 
 	add_family(&x86_kernels_sse2, cpu);
 	add_family_if(&x86_kernels_avx, cpu, CPU_AVX, "avx", "AVX");
@@ -226,8 +201,9 @@ test_large(void **state)
 		(1u << 20) + 3, (3u << 20) };
 	for (int i = 0; i < Nkernels; i++)
 		for (size_t s = 0; s < sizeof(sizes) / sizeof(*sizes); s++)
-			check_one(&Kernels[i], Dst_area, rnd() & 63, Src_area,
-				rnd() & 63, sizes[s], -3);
+			check_one(&Kernels[i], Dst_area,
+				rnd_below(&Seed, 64), Src_area,
+				rnd_below(&Seed, 64), sizes[s], -3);
 }
 
 /* the end of the destination touches the guard page */
@@ -277,7 +253,7 @@ test_overlap(void **state)
 	static const size_t dists[] = { 1, 7, 8, 31, 63, 64, 65, 200, 255,
 		256, 257, 999, 0 };
 	static const struct overlap_sweep sweep = { lens, dists, 9,
-		fill_random, overlap_failed };
+		&Seed, overlap_failed };
 
 	for (int i = 0; i < Nkernels; i++)
 		if (Kernels[i].move)
