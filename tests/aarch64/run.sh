@@ -398,8 +398,8 @@ mutants_b() {
 		test_kernels smoke kinds=none
 	t "mutant caught: deep flush off under PMEM_NO_FLUSH" \
 		mutant "$cpu" deep-policy init.c \
-		$'\tf->deep_flush = Flushes[deep].fn;' \
-		$'\tf->deep_flush = Flushes[policy->flush_needed ? deep : FLUSH_NONE].fn;' \
+		$'\tc->deep_flush = Flushes[deep];' \
+		$'\tc->deep_flush = Flushes[policy->flush_needed ? deep : FLUSH_NONE];' \
 		test_trace range
 	# needs a CPU without DC CVAP, where executing it traps
 	if [ "$cpu" = cortex-a57 ]; then

@@ -28,6 +28,7 @@
 #include "funcs.h"
 #include "kernels.h"
 
+#include "../lib/kernel_list.h"
 #include "../lib/overlap_sweep.h"
 
 #define AREA ((size_t)4 << 20)
@@ -45,6 +46,7 @@ static struct kernel Kernels[64];
 static int Nkernels;
 static char *Src, *Dst, *Ref;
 static enum flush_kind Generic_kind;
+static const char *const Kind_names[] = { "none", "cvac", "cvap" };
 
 static void
 flush_generic(const void *addr, size_t len)
@@ -62,40 +64,32 @@ add(const char *name, memmove_func mv, memset_func ms)
 	k->set = ms;
 }
 
-static void
-add_family(const struct arm_kernels *k, int f)
-{
-	add(k->memmove_mov[f].name, k->memmove_mov[f].fn, NULL);
-	add(k->memset_mov[f].name, NULL, k->memset_mov[f].fn);
-	add(k->memmove_movnt[f].name, k->memmove_movnt[f].fn, NULL);
-	add(k->memset_movnt[f].name, NULL, k->memset_movnt[f].fn);
-}
-
-static const char *const Kind_names[] = { "none", "cvac", "cvap" };
-
 /*
- * The kernels of the selected flush kinds the CPU can execute (DC CVAP
- * needs FEAT_DPB; where the emulator traps it, dctrap steps over it).
+ * The listed kernels of the selected flush kinds the CPU can execute (DC
+ * CVAP needs FEAT_DPB; where the emulator traps it, dctrap steps over
+ * it), and the generic ones flushing with the last flushing kind chosen.
  */
 static void
 setup_kernels(const char *kinds)
 {
-	unsigned cpu = cpu_features();
+	static struct kernel_set set;
 	int with_none = 0;
 
 	Dcache_line = cpu_dcache_line();
 	Generic_kind = FLUSH_NONE;
-	for (int f = FLUSH_NONE; f <= FLUSH_CVAP; f++) {
-		if (f == FLUSH_CVAP && !(cpu & CPU_DCPOP))
+	kl_collect(&set, arch_cpu_features());
+	for (size_t i = 0; i < set.n; i++) {
+		const struct pmem_kernel *k = set.k[i];
+
+		/* the generic ones come below, flushing by Generic_kind */
+		if (strcmp(k->family, "generic") == 0 ||
+				(kinds && !strstr(kinds, Kind_names[k->flush])))
 			continue;
-		if (kinds && !strstr(kinds, Kind_names[f]))
-			continue;
-		add_family(&arm_kernels_neon, f);
-		add_family(&arm_kernels_gpr, f);
-		if (f != FLUSH_NONE)
-			Generic_kind = (enum flush_kind)f;
+		if (k->flush != FLUSH_NONE)
+			Generic_kind = (enum flush_kind)k->flush;
 		else
 			with_none = 1;
+		add(k->name, k->move, k->set);
 	}
 	Funcs.flush = flush_generic;
 	add("memmove_generic_flush", memmove_generic_flush, NULL);

@@ -26,6 +26,8 @@
 #include "funcs.h"
 #include "kernels.h"
 
+#include "../lib/kernel_list.h"
+
 #define MAXLEN 13000
 #define BUF (2 * MAXLEN + 256)
 
@@ -253,19 +255,16 @@ sweep_set(const char *name, memset_func fn, int flushing, int strict,
 			trace_set(name, fn, flushing, strict, doff, Lens[l]);
 }
 
+/* one listed kernel at every length and the alignments of step */
 static void
-sweep_family(const struct arm_kernels *k, int f, size_t step)
+sweep_kernel(const struct pmem_kernel *k, size_t step)
 {
-	int flushing = f != FLUSH_NONE;
+	int flushing = k->flush != FLUSH_NONE;
 
-	sweep_move(k->memmove_mov[f].name, k->memmove_mov[f].fn, flushing, 1,
-		step);
-	sweep_move(k->memmove_movnt[f].name, k->memmove_movnt[f].fn,
-		flushing, 1, step);
-	sweep_set(k->memset_mov[f].name, k->memset_mov[f].fn, flushing, 1,
-		step);
-	sweep_set(k->memset_movnt[f].name, k->memset_movnt[f].fn, flushing,
-		1, step);
+	if (k->move)
+		sweep_move(k->name, k->move, flushing, 1, step);
+	else
+		sweep_set(k->name, k->set, flushing, 1, step);
 }
 
 static enum flush_kind Generic_kind;
@@ -285,13 +284,17 @@ flush_generic(const void *addr, size_t len)
 static void
 group_kernels(int with_cvap, size_t step1)
 {
-	for (int f = FLUSH_NONE; f <= FLUSH_CVAP; f++) {
-		if (f == FLUSH_CVAP && !with_cvap)
-			continue;
-		size_t step = (f == FLUSH_CVAP && Trapping) ? 7 : step1;
+	static struct kernel_set set;
 
-		sweep_family(&arm_kernels_neon, f, step);
-		sweep_family(&arm_kernels_gpr, f, step);
+	kl_collect(&set, arch_cpu_features());
+	for (size_t i = 0; i < set.n; i++) {
+		const struct pmem_kernel *k = set.k[i];
+
+		if (strcmp(k->family, "generic") == 0 ||
+				(k->flush == FLUSH_CVAP && !with_cvap))
+			continue;
+		sweep_kernel(k, (k->flush == FLUSH_CVAP && Trapping) ? 7 :
+			step1);
 	}
 	Generic_kind = FLUSH_CVAC;
 	Funcs.flush = flush_generic;
@@ -335,35 +338,37 @@ check_range(const char *name, flush_func fn, int flushing, size_t doff,
 static void
 range_table(int flush_needed)
 {
-	struct pmem_funcs f;
+	struct arch_choice f = { .has_hw_drain = 0 };
 	struct pmem_policy policy = { flush_needed, 1, 0 };
 	unsigned long cvap0 = Dc_cvap_traps, cvadp0 = Dc_cvadp_traps;
 	unsigned cpu = cpu_features();
 
-	memset(&f, 0, sizeof(f));
 	arch_init(&f, &policy);
 	for (size_t len = 0; len <= 300; len += 1 + len / 8)
 		for (size_t doff = 0; doff < 64; doff += 9) {
-			check_range("flush", f.flush, flush_needed, doff, len);
-			check_range("deep_flush", f.deep_flush, 1, doff, len);
+			check_range("flush", f.flush.fn, flush_needed, doff,
+				len);
+			check_range("deep_flush", f.deep_flush.fn, 1, doff,
+				len);
 		}
 	C.fences = 0;
-	f.fence();
+	f.fence.fn();
 	T_CHECK(C.fences == 1, "fence reported %lu times", C.fences);
 	T_CHECK(f.has_hw_drain == 0, "has_hw_drain %d", f.has_hw_drain);
 
 	/* what the table's kernels do with and without flush_needed */
-	trace_move("MEM_MOV", f.memmove[MEM_MOV], flush_needed, 1, 3, 5000,
+	trace_move("MEM_MOV", f.memmove[MEM_MOV].fn, flush_needed, 1, 3, 5000,
 		1000);
-	trace_move("MEM_MOVNT", f.memmove[MEM_MOVNT], flush_needed, 1, 3,
+	trace_move("MEM_MOVNT", f.memmove[MEM_MOVNT].fn, flush_needed, 1, 3,
 		5000, 1000);
-	trace_move("MEM_MOV_NOFLUSH", f.memmove[MEM_MOV_NOFLUSH], 0, 1, 3,
+	trace_move("MEM_MOV_NOFLUSH", f.memmove[MEM_MOV_NOFLUSH].fn, 0, 1, 3,
 		5000, 1000);
-	trace_set("MEM_MOV set", f.memset[MEM_MOV], flush_needed, 1, 3, 1000);
-	trace_set("MEM_MOVNT set", f.memset[MEM_MOVNT], flush_needed, 1, 3,
+	trace_set("MEM_MOV set", f.memset[MEM_MOV].fn, flush_needed, 1, 3,
 		1000);
-	trace_set("MEM_MOV_NOFLUSH set", f.memset[MEM_MOV_NOFLUSH], 0, 1, 3,
+	trace_set("MEM_MOVNT set", f.memset[MEM_MOVNT].fn, flush_needed, 1, 3,
 		1000);
+	trace_set("MEM_MOV_NOFLUSH set", f.memset[MEM_MOV_NOFLUSH].fn, 0, 1,
+		3, 1000);
 
 	/* which clean instruction ran, where the emulator lets us count */
 	if (Trapping && (cpu & CPU_DCPOP) && flush_needed)
