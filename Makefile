@@ -23,6 +23,11 @@ ARCH      ?= $(HOST_ARCH)
 ifeq ($(ARCH),arm64)
 override ARCH := aarch64
 endif
+# one line per architecture, each a src/<arch>/ directory with sources.mk
+ARCHS = x86_64 aarch64 ppc64le riscv64
+ifeq ($(filter $(ARCH),$(ARCHS)),)
+$(error ARCH=$(ARCH) is none of $(ARCHS))
+endif
 CROSS_COMPILE ?=
 ifneq ($(CROSS_COMPILE),)
 CC := $(CROSS_COMPILE)gcc

@@ -36,6 +36,8 @@ struct arch_choice {
 	struct flush_row deep_flush;	/* always a real write-back */
 	struct fence_row fence;
 	int has_hw_drain;
+	/* NULL, or why caches go unflushed where the generic layer said */
+	const char *caches;
 	struct memmove_kernel memmove[MEM_KINDS];
 	struct memset_kernel memset[MEM_KINDS];
 	/* set by the generic layer from llc_size; the arch may lower it */

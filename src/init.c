@@ -105,6 +105,8 @@ fill_funcs(struct pmem_funcs *f, const struct arch_choice *c)
 	f->deep_flush = c->deep_flush.fn;
 	f->fence = c->fence.fn;
 	f->has_hw_drain = c->has_hw_drain;
+	if (c->caches != NULL)
+		f->names.caches = c->caches;
 	f->overlap_movnt_min = c->overlap_movnt_min;
 	f->names.flush = c->flush.name;
 	f->names.deep_flush = c->deep_flush.name;
