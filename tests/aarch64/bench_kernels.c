@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "tlib.h"
+#include "../lib/tlib.h"
 
 #include "arch.h"
 #include "cpu.h"

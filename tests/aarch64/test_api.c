@@ -25,7 +25,7 @@
 #include <sys/auxv.h>
 #include "dctrap.h"
 #endif
-#include "tlib.h"
+#include "../lib/tlib.h"
 
 #include <libpmem.h>
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The few helpers the aarch64 test programs share instead of a test
+ * The few helpers the cross-arch test programs share instead of a test
  * framework: failure counting with a cap on printed messages, a seeded
  * generator and guard-paged buffers.
  */
