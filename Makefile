@@ -119,7 +119,8 @@ $(REL_OBJS) $(DBG_OBJS): Makefile src/$(ARCH)/sources.mk src/valgrind.mk
 -include $(REL_OBJS:.o=.d) $(DBG_OBJS:.o=.d)
 
 # ---- tests ---------------------------------------------------------------
-SUITES ?= unit api abi matrix diff clients docs dax aarch64 reliability deb
+SUITES ?= unit api abi matrix diff clients docs dax aarch64 ppc64le riscv64 \
+	reliability deb
 
 check: all
 	$(Q)PMEM_BUILD=$(abspath $(BUILD)) bash tests/run-suites.sh $(SUITES)

@@ -55,8 +55,8 @@ group_kernels(int with_cvap, size_t step1)
 		if (strcmp(k->family, "generic") == 0 ||
 				(k->flush == FLUSH_CVAP && !with_cvap))
 			continue;
-		sweep_kernel(k, (k->flush == FLUSH_CVAP && Trapping) ? 7 :
-			step1);
+		sweep_kernel(k, k->flush != FLUSH_NONE,
+			(k->flush == FLUSH_CVAP && Trapping) ? 7 : step1);
 	}
 	Generic_kind = FLUSH_CVAC;
 	Funcs.flush = flush_generic;

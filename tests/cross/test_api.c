@@ -1,17 +1,21 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * libpmem's API on a temporary file, through the shared library. Builds
- * for aarch64 (run under QEMU against our library) and for the host (run
- * against the reference), so the two "basic" reports can be diffed.
+ * for each cross-tested architecture (run under QEMU against our library
+ * or that architecture's reference) and for the host (run against the
+ * reference), so the "basic" reports can be diffed.
  *
  * usage: test_api GROUP DIR; GROUP is one of
  *   basic  versions, pmem_map_file errors and mappings, is_pmem, msync,
  *          deep flush/persist, unmap, every copy/fill entry point and
  *          flag against libc; prints a report free of addresses
  *   force  PMEM_IS_PMEM_FORCE=1 is set: pmem_is_pmem says 1
- *   count  aarch64 only: counts the DC CVAP/CVADP instructions each call
+ *   count  aarch64: counts the DC CVAP/CVADP instructions each call
  *          executes (dctrap.h) and compares with what the CPU's hwcaps,
- *          the line size and PMEM_NO_FLUSH say they must be
+ *          the line size and PMEM_NO_FLUSH say they must be; ppc64le and
+ *          riscv64: the flush and fence instructions (insn_trap.h), for
+ *          cache blocks of TEST_BLOCK bytes (unset or 0: no flush
+ *          instruction at all)
  *   cpu    aarch64 only: prints what the hwcaps, CTR_EL0 and eADR say,
  *          for run.sh to derive the log lines it expects
  */
@@ -23,7 +27,10 @@
 
 #ifdef __aarch64__
 #include <sys/auxv.h>
-#include "dctrap.h"
+#include "../aarch64/dctrap.h"
+#elif defined(__powerpc64__) || defined(__riscv)
+#define INSN_TRAP 1
+#include "../lib/insn_trap.h"
 #endif
 #include "../lib/tlib.h"
 
@@ -32,8 +39,8 @@
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 
 static const char *Dir;
-#ifdef __aarch64__
-static int Trapping;	/* DC CVAP traps and dctrap.h counts it */
+#if defined(__aarch64__) || defined(INSN_TRAP)
+static int Trapping;	/* the flush instruction traps and is counted */
 #endif
 
 /* pmem_errormsg() with the test directory replaced by <dir> */
@@ -362,11 +369,100 @@ group_cpu(void)
 #endif
 }
 
+#ifdef INSN_TRAP
+/* blocks of `block` bytes overlapping [p, p + n), n > 0 */
+static unsigned long
+blocks_of(const char *p, size_t n, size_t block)
+{
+	return (unsigned long)(((uintptr_t)p + n - 1) / block -
+		(uintptr_t)p / block + 1);
+}
+
+static void
+expect_flushes(const char *what, unsigned long f, unsigned long d,
+	unsigned long want, unsigned long want_max)
+{
+	T_CHECK(f >= want && f <= want_max, "%s: %lu %s, expected %lu..%lu",
+		what, f, TRAP_FLUSH_NAME, want, want_max);
+	printf("%-36s %s %5lu  %s %lu\n", what, TRAP_FLUSH_NAME, f,
+		TRAP_FENCE_NAME, d);
+}
+
+/* flush instructions one call executes, against [want, want_max] */
+#define EXPECT_FLUSHES(what, call, want, want_max) do { \
+	unsigned long f0 = Trap_flushes, d0 = Trap_fences; \
+	call; \
+	expect_flushes(what, Trap_flushes - f0, Trap_fences - d0, want, \
+		want_max); \
+} while (0)
+
+/*
+ * block 0: no flush instruction at all; otherwise one per block (none
+ * from pmem_flush under PMEM_NO_FLUSH=1), and twice at most where a
+ * kernel may clean a block after each part it stores: any number from
+ * one per block with TEST_COUNT_LOOSE=1, for a reference that cleans
+ * more often. ppc64le also counts one phwsync per drain.
+ */
+static int
+group_count_blocks(size_t block)
+{
+	size_t ml;
+	int ip;
+	char *p = pmem_map_file(path("count"), 1 << 16, PMEM_FILE_CREATE,
+		0600, &ml, &ip);
+	static char src[8192];
+	const char *nf = getenv("PMEM_NO_FLUSH");
+	unsigned long flush = !(nf && strcmp(nf, "1") == 0);
+	unsigned long most = getenv("TEST_COUNT_LOOSE") ? 1000 : 2;
+	unsigned long n4k, n100;
+
+	if (!Trapping) {
+		printf("SKIP: the flush instruction runs natively here\n");
+		return 77;
+	}
+	if (p == NULL) {
+		T_FAIL("map: %s", pmem_errormsg());
+		return 1;
+	}
+	n4k = block ? blocks_of(p, 4096, block) : 0;
+	n100 = block ? blocks_of(p + 3, 100, block) : 0;
+	EXPECT_FLUSHES("pmem_flush 4096", pmem_flush(p, 4096), flush * n4k,
+		flush * n4k);
+	EXPECT_FLUSHES("pmem_persist 100 at +3", pmem_persist(p + 3, 100),
+		flush * n100, flush * n100);
+	EXPECT_FLUSHES("pmem_deep_flush 4096", pmem_deep_flush(p, 4096), n4k,
+		n4k);
+	EXPECT_FLUSHES("pmem_memcpy 4096 NOFLUSH", pmem_memcpy(p, src, 4096,
+		PMEM_F_MEM_NOFLUSH), 0, 0);
+	EXPECT_FLUSHES("kernel: pmem_memcpy_persist 4096",
+		pmem_memcpy_persist(p, src, 4096), flush * n4k,
+		flush * most * n4k);
+	EXPECT_FLUSHES("kernel: pmem_memset_persist 100 at +3",
+		pmem_memset_persist(p + 3, 1, 100), flush * n100,
+		flush * most * n100);
+#ifdef __powerpc64__
+	unsigned long d0 = Trap_fences;
+
+	pmem_drain();
+	T_CHECK(Trap_fences - d0 == 1, "pmem_drain: %lu phwsync",
+		Trap_fences - d0);
+	printf("pmem_drain: phwsync %lu\n", Trap_fences - d0);
+#endif
+	pmem_unmap(p, ml);
+	unlink(path("count"));
+	return t_result("count");
+}
+#endif
+
 static int
 group_count(void)
 {
-#ifndef __aarch64__
-	printf("SKIP: count is for aarch64 only\n");
+#ifdef INSN_TRAP
+	const char *b = getenv("TEST_BLOCK");
+
+	return group_count_blocks(b ? (size_t)atoi(b) : 0);
+#elif !defined(__aarch64__)
+	printf("SKIP: count is for the cross-tested architectures only\n");
 	return 77;
 #else
 	if (!Trapping) {
@@ -443,6 +539,9 @@ main(int argc, char *argv[])
 #ifdef __aarch64__
 	/* also lets QEMU < 8.0 user mode run the DC CVAP the library issues */
 	Trapping = dctrap_install();
+#elif defined(INSN_TRAP)
+	/* and QEMU 7.2 run dcbstps, phwsync and cbo.clean */
+	Trapping = trap_install();
 #endif
 	if (strcmp(argv[1], "basic") == 0)
 		group_basic();
