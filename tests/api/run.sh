@@ -32,7 +32,9 @@ check "api mmap_hint (release)" run_api "$PMEM_RELEASE_LIBDIR" mmap_hint \
 check "api mmap_hint (debug)" run_api "$PMEM_DEBUG_LIBDIR" mmap_hint \
 	PMEM_MMAP_HINT=10000000000
 
-ref=$(ls /usr/lib/*/libpmem.so.1 2>/dev/null | head -n 1)
+# the host's own: other architectures' (multiarch) may be installed too
+ref=/usr/lib/$(uname -m)-linux-gnu/libpmem.so.1
+[ -f "$ref" ] || ref=
 if [ -n "$ref" ]; then
 	for t in $tests; do
 		check "api $t (reference, checks the test)" \
