@@ -119,6 +119,17 @@ if [ -n "$CROSS" ] && [ -f /usr/lib/x86_64-linux-gnu/libpmem.so.1 ] &&
 		REF_REPORT=$W/logs/host-basic.log
 fi
 
+# Debian's own arm64 build, run under QEMU from the multiarch root (-L /)
+ARM_REF=
+if [ -n "$CROSS" ] && need_foreign_arch arm64 &&
+	need_pkgs libc6:arm64 libpmem1:arm64 >"$W/logs/arm64-ref.log" 2>&1; then
+	ARM_REF=/usr/lib/aarch64-linux-gnu/libpmem.so.1
+	check "the list is the exports of Debian's arm64 libpmem and the 3 logging functions" \
+		list_matches_reference "$ARM_REF" "$CROSS"
+elif [ -n "$CROSS" ]; then
+	skip "Debian's libpmem1:arm64 not installable: no side-by-side run"
+fi
+
 if [ -n "$CROSS" ] && [ -z "$QEMU" ]; then
 	skip "aarch64 runs: no qemu-aarch64 (install qemu-user)"
 	summary
@@ -232,6 +243,15 @@ diff_ref() {
 	diff -u "$REF_REPORT" "$out"
 }
 
+# diff_arm_ref CPU: Debian's arm64 libpmem and ours give the same report
+diff_arm_ref() {
+	local cpu=$1 ref=$W/logs/arm64-ref-basic-$1.out
+	mkdir -p "$TMP/$cpu-ref"
+	"$QEMU" -L / -cpu "$cpu" "$W/test_api" basic "$TMP/$cpu-ref" >"$ref" ||
+		{ echo "the reference failed"; cat "$ref"; return 1; }
+	diff -u "$ref" "$W/logs/basic-$cpu.out"
+}
+
 # the API, the flush path taken and the kernels on one CPU model
 lane() {
 	local cpu=$1 heavy=$2 tag=$1
@@ -242,6 +262,10 @@ lane() {
 	fi
 	local k=$FAM pre="$tag: "
 	t "${pre}API basics, report equal to the reference's" diff_ref "$cpu"
+	if [ -n "$ARM_REF" ]; then
+		t "${pre}report equal to Debian's arm64 libpmem's (DC CVAP stepped over)" \
+			diff_arm_ref "$cpu"
+	fi
 	t "${pre}PMEM_IS_PMEM_FORCE=1" with_env PMEM_IS_PMEM_FORCE=1 \
 		qrun "$cpu" "$LIB/nondebug" "$W/test_api" force "$TMP/$cpu"
 	t "${pre}DC instructions per call" \
