@@ -32,7 +32,7 @@ struct fence_row {
  * below); kernels[MEM_MOV] and [MEM_MOVNT] flush as flush.fn does.
  */
 struct arch_choice {
-	struct flush_row flush;		/* none when !policy->flush_needed */
+	struct flush_row flush;		/* none without flush_needed */
 	struct flush_row deep_flush;	/* always a real write-back */
 	struct fence_row fence;
 	int has_hw_drain;

@@ -49,9 +49,9 @@ struct pmem_kernel {
 	memmove_func move;	/* exactly one of move and set is set */
 	memset_func set;
 	enum kernel_store store;
-	int wc_barrier;		/* fences streamed against later stores */
+	int wc_barrier;		/* fences streams before later stores */
 	int flush;		/* the arch's flush kind; 0 never flushes */
-	const char *flush_name;	/* "clwb", "dc cvap", "Funcs.flush", ... */
+	const char *flush_name;	/* "clwb", "dc cvap", "Funcs.flush" */
 	const char *family;	/* "avx", "neon", "generic", ... */
 	unsigned needs;		/* arch_cpu_features() bits it runs on */
 };

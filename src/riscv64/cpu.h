@@ -15,7 +15,7 @@ enum cpu_feature {
 /* where the answers came from, for arch_describe() */
 struct cpu_source {
 	const char *zicbom;	/* "riscv_hwprobe", "/proc/cpuinfo", ... */
-	const char *block;	/* "riscv_hwprobe", "device tree", "default" */
+	const char *block;	/* "riscv_hwprobe", "device tree", ... */
 };
 
 unsigned cpu_features(struct cpu_source *src);

@@ -16,8 +16,9 @@ CROSS_SYMBOLS=$PMEM_TOPDIR/tests/abi/symbols.txt
 # LIBDIR export the ABI suite's list (the 23 of 1.12.1 and the 3 logging
 # functions of PMDK 2.1, all LIBPMEM_1.0)
 check_exports() {
-	local lib
-	for lib in "$1/nondebug/libpmem.so.1.0.0" "$1/debug/libpmem.so.1.0.0"; do
+	local lib b
+	for b in nondebug debug; do
+		lib=$1/$b/libpmem.so.1.0.0
 		exported "$lib" "$2" | diff -u "$CROSS_SYMBOLS" - || return 1
 	done
 }

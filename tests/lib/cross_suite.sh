@@ -101,7 +101,8 @@ qrun() {
 	if [ "$lib" = ref ]; then
 		"$QEMU" -L "$QEMU_ROOT" -cpu "$cpu" "$@"
 	else
-		"$QEMU" -L "$QEMU_ROOT" -cpu "$cpu" -E LD_LIBRARY_PATH="$lib" "$@"
+		"$QEMU" -L "$QEMU_ROOT" -cpu "$cpu" \
+			-E LD_LIBRARY_PATH="$lib" "$@"
 	fi
 }
 
@@ -128,7 +129,8 @@ count_diff() {
 	with_env "TEST_BLOCK=$BLOCK" qrun "$1" "$LIB/nondebug" "$W/test_api" \
 		count "$TMP/$1-count" >"$a" || { cat "$a"; return 1; }
 	with_env "TEST_BLOCK=$BLOCK TEST_COUNT_LOOSE=1" qrun "$1" ref \
-		"$W/test_api" count "$TMP/$1-count" >"$b" || { cat "$b"; return 1; }
+		"$W/test_api" count "$TMP/$1-count" >"$b" ||
+		{ cat "$b"; return 1; }
 	echo "reference | ours"
 	paste -d'|' "$b" "$a"
 	diff <(grep -v '^kernel:' "$b") <(grep -v '^kernel:' "$a")

@@ -24,11 +24,14 @@ BLOCK=0		# no Zicbom under QEMU 7.2: no cbo.clean at all
 ARCH_REF=
 TRACE_LDFLAGS=-Wl,--wrap=cpu_features
 TRACE_ARGS=zicbom=1
-LOG_FLUSH="no Zicbom (/proc/cpuinfo, riscv_hwprobe missing): not flushing"
+# what the library says when it found no Zicbom
+SOURCE="/proc/cpuinfo, riscv_hwprobe missing"
+LOG_FLUSH="no Zicbom ($SOURCE): not flushing"
 LOG_NO_FLUSH="flush: none (deep flush: none)"
 SELF_FLUSH="flush: none (deep flush: none)"
-SELF_LINES=("CPU (riscv64): Zicbom no, says /proc/cpuinfo, riscv_hwprobe missing"
-	"CPU caches: not flushed (no Zicbom: CPU caches assumed to be in the persistence domain)")
+SELF_LINES=("CPU (riscv64): Zicbom no, says $SOURCE"
+	"CPU caches: not flushed (no Zicbom: CPU caches assumed to be in the")
+SELF_LINES[1]+=" persistence domain)"
 MUTANT_WHAT="last block of a range not cleaned"
 MUTANT_FILE=flush.h
 MUTANT_OLD=$'\tfor (; p < end; p += Cache_block)'
