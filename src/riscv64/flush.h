@@ -38,12 +38,7 @@ extern size_t Cache_block;
 	X(noflush, FLUSH_NONE, "none") \
 	X(cbo_clean, FLUSH_CBO_CLEAN, "cbo.clean")
 
-enum flush_kind {
-#define FLUSH_ENUM(name, kind, insn) kind,
-	FOR_EACH_FLUSH(FLUSH_ENUM)
-#undef FLUSH_ENUM
-	FLUSH_KINDS
-};
+#include "flush_kinds.h"
 
 static force_inline void
 cbo_clean(const char *p)
@@ -56,13 +51,8 @@ cbo_clean(const char *p)
 static force_inline void
 flush_blocks(enum flush_kind kind, const void *addr, size_t len)
 {
-	if (kind == FLUSH_NONE)
-		return;
-	uintptr_t p = align_down((uintptr_t)addr, Cache_block);
-	uintptr_t end = (uintptr_t)addr + len;
-
-	for (; p < end; p += Cache_block)
-		cbo_clean((const char *)p);
+	if (kind != FLUSH_NONE)
+		FOR_EACH_BLOCK(addr, len, Cache_block, cbo_clean);
 }
 
 /* pmem_drain: earlier cleans and stores before any later store */

@@ -14,20 +14,8 @@
 
 size_t Cache_block = CACHE_BLOCK_DEFAULT;
 
-#define FLUSH_RANGE(name, kind, insn) \
-static void \
-flush_range_##name(const void *addr, size_t len) \
-{ \
-	flush_blocks(kind, addr, len); \
-}
-FOR_EACH_FLUSH(FLUSH_RANGE)
-#undef FLUSH_RANGE
-
-static const struct flush_row Flushes[FLUSH_KINDS] = {
-#define FLUSH_ROW(name, kind, insn) [kind] = { flush_range_##name, insn },
-	FOR_EACH_FLUSH(FLUSH_ROW)
-#undef FLUSH_ROW
-};
+#define ARCH_FLUSH_RANGE flush_blocks
+#include "flush_table.h"
 
 static void
 fence_w(void)

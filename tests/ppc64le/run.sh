@@ -30,8 +30,8 @@ SELF_FLUSH="flush: dcbstps (deep flush: dcbstps)"
 SELF_LINES=("cache block 128 bytes (AT_DCACHEBSIZE)" "CPU caches: flushed")
 MUTANT_WHAT="flush stride of 64 bytes, not the 128-byte block"
 MUTANT_FILE=flush.h
-MUTANT_OLD=$'\tfor (; p < end; p += Cache_block)'
-MUTANT_NEW=$'\tfor (; p < end; p += 64)'
+MUTANT_OLD='FOR_EACH_BLOCK(addr, len, Cache_block, dcbstps)'
+MUTANT_NEW='FOR_EACH_BLOCK(addr, len, 64, dcbstps)'
 MUTANT_RUN=range	# twice the flushes: only the exact count sees it
 
 if ! need_foreign_arch ppc64el; then

@@ -32,10 +32,10 @@ SELF_FLUSH="flush: none (deep flush: none)"
 SELF_LINES=("CPU (riscv64): Zicbom no, says $SOURCE"
 	"CPU caches: not flushed (no Zicbom: CPU caches assumed to be in the")
 SELF_LINES[1]+=" persistence domain)"
-MUTANT_WHAT="last block of a range not cleaned"
+MUTANT_WHAT="the block of a range's last byte not always cleaned"
 MUTANT_FILE=flush.h
-MUTANT_OLD=$'\tfor (; p < end; p += Cache_block)'
-MUTANT_NEW=$'\tfor (; p + Cache_block < end; p += Cache_block)'
+MUTANT_OLD='FOR_EACH_BLOCK(addr, len, Cache_block, cbo_clean)'
+MUTANT_NEW='FOR_EACH_BLOCK(addr, len - 1, Cache_block, cbo_clean)'
 MUTANT_RUN="kernels step=5"
 
 cross_suite
