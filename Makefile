@@ -18,6 +18,11 @@ ARCH      ?= $(HOST_ARCH)
 ifeq ($(ARCH),arm64)
 override ARCH := aarch64
 endif
+# one line per architecture, each a src/<arch>/ directory with sources.mk
+ARCHS = x86_64 aarch64 ppc64le riscv64
+ifeq ($(filter $(ARCH),$(ARCHS)),)
+$(error ARCH=$(ARCH) is none of $(ARCHS))
+endif
 CROSS_COMPILE ?=
 ifneq ($(CROSS_COMPILE),)
 CC := $(CROSS_COMPILE)gcc
@@ -107,7 +112,8 @@ $(REL_OBJS) $(DBG_OBJS): Makefile src/flags.mk src/$(ARCH)/sources.mk \
 -include $(REL_OBJS:.o=.d) $(DBG_OBJS:.o=.d)
 
 # ---- tests ---------------------------------------------------------------
-SUITES ?= unit api abi matrix diff clients docs dax aarch64 reliability deb
+SUITES ?= unit api abi matrix diff clients docs dax aarch64 ppc64le riscv64 \
+	reliability deb
 
 check: all
 	$(Q)PMEM_BUILD=$(abspath $(BUILD)) bash tests/run-suites.sh $(SUITES)

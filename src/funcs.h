@@ -31,6 +31,31 @@ struct memset_kernel {
 	const char *name;
 };
 
+/*
+ * One compiled kernel as its architecture lists it (arch_kernels(), the
+ * idea of glibc's ifunc-impl-list): tests enumerate these instead of
+ * walking the layout of each architecture's tables.
+ */
+enum kernel_store {
+	STORE_MOV,		/* ordinary stores */
+	STORE_MOVNT,		/* non-temporal (or no-allocate) stores */
+};
+
+/* flush kind of the portable kernels: whatever Funcs.flush does */
+#define KERNEL_FLUSH_FUNCS (-1)
+
+struct pmem_kernel {
+	const char *name;
+	memmove_func move;	/* exactly one of move and set is set */
+	memset_func set;
+	enum kernel_store store;
+	int wc_barrier;		/* fences streams before later stores */
+	int flush;		/* the arch's flush kind; 0 never flushes */
+	const char *flush_name;	/* "clwb", "dc cvap", "Funcs.flush" */
+	const char *family;	/* "avx", "neon", "generic", ... */
+	unsigned needs;		/* arch_cpu_features() bits it runs on */
+};
+
 /* how a copy reaches memory: the flags and the size pick one */
 enum mem_kind {
 	MEM_MOV,		/* ordinary stores, each line flushed */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * pmem_init(): the generic half of the load-time decisions (flush policy,
- * non-temporal threshold, overlapping-move size, generic kernels), then
- * the architecture's half.
+ * non-temporal threshold, overlapping-move size, generic kernels), the
+ * architecture's half (arch.h), then Funcs filled from both, once.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -84,30 +84,39 @@ overlap_movnt_min(size_t llc)
  * PMEM_NO_GENERIC_MEMCPY=1. Returns 1 for the portable ones.
  */
 static int
-apply_no_movnt(struct pmem_funcs *f)
+apply_no_movnt(struct arch_choice *c)
 {
 	if (env_equals(ENV_NO_GENERIC_MEMCPY, "1")) {
 		LOG(3, "PMEM_NO_MOVNT=1: temporal SIMD kernels only");
-		f->memmove[MEM_MOVNT] = f->memmove[MEM_MOV];
-		f->memset[MEM_MOVNT] = f->memset[MEM_MOV];
-		f->names.memmove[MEM_MOVNT] = f->names.memmove[MEM_MOV];
-		f->names.memset[MEM_MOVNT] = f->names.memset[MEM_MOV];
+		c->memmove[MEM_MOVNT] = c->memmove[MEM_MOV];
+		c->memset[MEM_MOVNT] = c->memset[MEM_MOV];
 		return 0;
 	}
 	LOG(3, "PMEM_NO_MOVNT=1: generic kernels");
-	f->memmove[MEM_MOV] = memmove_generic_flush;
-	f->memmove[MEM_MOVNT] = memmove_generic_flush;
-	f->memmove[MEM_MOV_NOFLUSH] = memmove_generic_noflush;
-	f->memset[MEM_MOV] = memset_generic_flush;
-	f->memset[MEM_MOVNT] = memset_generic_flush;
-	f->memset[MEM_MOV_NOFLUSH] = memset_generic_noflush;
-	f->names.memmove[MEM_MOV] = "memmove_generic_flush";
-	f->names.memmove[MEM_MOVNT] = "memmove_generic_flush";
-	f->names.memmove[MEM_MOV_NOFLUSH] = "memmove_generic_noflush";
-	f->names.memset[MEM_MOV] = "memset_generic_flush";
-	f->names.memset[MEM_MOVNT] = "memset_generic_flush";
-	f->names.memset[MEM_MOV_NOFLUSH] = "memset_generic_noflush";
+	arch_generic_kernels(c);
 	return 1;
+}
+
+/* the one place Funcs is written */
+static void
+fill_funcs(struct pmem_funcs *f, const struct arch_choice *c)
+{
+	f->flush = c->flush.fn;
+	f->deep_flush = c->deep_flush.fn;
+	f->fence = c->fence.fn;
+	f->has_hw_drain = c->has_hw_drain;
+	if (c->caches != NULL)
+		f->names.caches = c->caches;
+	f->overlap_movnt_min = c->overlap_movnt_min;
+	f->names.flush = c->flush.name;
+	f->names.deep_flush = c->deep_flush.name;
+	f->names.fence = c->fence.name;
+	for (int k = 0; k < MEM_KINDS; k++) {
+		f->memmove[k] = c->memmove[k].fn;
+		f->memset[k] = c->memset[k].fn;
+		f->names.memmove[k] = c->memmove[k].name;
+		f->names.memset[k] = c->memset[k].name;
+	}
 }
 
 static void
@@ -120,6 +129,7 @@ void
 pmem_init(void)
 {
 	struct pmem_policy policy;
+	struct arch_choice choice = { .has_hw_drain = 0 };
 
 	LOG(3, "initializing");
 	plat_init();
@@ -128,9 +138,11 @@ pmem_init(void)
 
 	Funcs.movnt_threshold = movnt_threshold();
 	policy.llc_size = plat_llc_size();
-	Funcs.overlap_movnt_min = overlap_movnt_min(policy.llc_size);
-	arch_init(&Funcs, &policy);
-	int generic = !policy.use_movnt && apply_no_movnt(&Funcs);
+	choice.overlap_movnt_min = overlap_movnt_min(policy.llc_size);
+	arch_init(&choice, &policy);
+	int generic = !policy.use_movnt && apply_no_movnt(&choice);
+
+	fill_funcs(&Funcs, &choice);
 	/*
 	 * pmemcheck sees flush instructions, not streaming stores nor a flush
 	 * skipped because the caches are persistent. The portable kernels

@@ -116,3 +116,38 @@ memset_generic_flush(char *dst, int c, size_t len)
 	fill(dst, c, len);
 	Funcs.flush(dst, len);
 }
+
+const struct memmove_kernel Memmove_generic_flush = {
+	memmove_generic_flush, "memmove_generic_flush"
+};
+const struct memmove_kernel Memmove_generic_noflush = {
+	memmove_generic_noflush, "memmove_generic_noflush"
+};
+const struct memset_kernel Memset_generic_flush = {
+	memset_generic_flush, "memset_generic_flush"
+};
+const struct memset_kernel Memset_generic_noflush = {
+	memset_generic_noflush, "memset_generic_noflush"
+};
+
+const struct pmem_kernel Generic_kernels[GENERIC_KERNELS] = {
+	{ "memmove_generic_flush", memmove_generic_flush, NULL, STORE_MOV, 0,
+		KERNEL_FLUSH_FUNCS, "Funcs.flush", "generic", 0 },
+	{ "memmove_generic_noflush", memmove_generic_noflush, NULL,
+		STORE_MOV, 0, 0, "none", "generic", 0 },
+	{ "memset_generic_flush", NULL, memset_generic_flush, STORE_MOV, 0,
+		KERNEL_FLUSH_FUNCS, "Funcs.flush", "generic", 0 },
+	{ "memset_generic_noflush", NULL, memset_generic_noflush, STORE_MOV,
+		0, 0, "none", "generic", 0 },
+};
+
+void
+arch_generic_kernels(struct arch_choice *c)
+{
+	c->memmove[MEM_MOV] = Memmove_generic_flush;
+	c->memmove[MEM_MOVNT] = Memmove_generic_flush;
+	c->memmove[MEM_MOV_NOFLUSH] = Memmove_generic_noflush;
+	c->memset[MEM_MOV] = Memset_generic_flush;
+	c->memset[MEM_MOVNT] = Memset_generic_flush;
+	c->memset[MEM_MOV_NOFLUSH] = Memset_generic_noflush;
+}

@@ -14,14 +14,8 @@
 #include "funcs.h"
 #include "libpmem.h"
 
-#if defined(__x86_64__)
-#define SELFRUN_INTERP "/lib64/ld-linux-x86-64.so.2"
-/* entered with no return address pushed: realign for the C ABI */
-#define SELFRUN_ENTRY_ATTR __attribute__((force_align_arg_pointer))
-#elif defined(__aarch64__)
-#define SELFRUN_INTERP "/lib/ld-linux-aarch64.so.1"
-#define SELFRUN_ENTRY_ATTR
-#endif
+/* SELFRUN_INTERP, SELFRUN_ENTRY_ATTR: the arch's loader and entry ABI */
+#include "abi.h"
 
 #ifdef SELFRUN_INTERP
 const char selfrun_interp[] __attribute__((section(".interp"), used)) =

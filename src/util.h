@@ -29,6 +29,17 @@ align_down(uintptr_t x, uintptr_t align)
 	return x & ~(align - 1);
 }
 
+/*
+ * op(block) for every block of `stride` bytes (a power of two) that
+ * overlaps [addr, addr + len): the loop of every cache flush
+ */
+#define FOR_EACH_BLOCK(addr, len, stride, op) do { \
+	uintptr_t blk_ = align_down((uintptr_t)(addr), (stride)); \
+	uintptr_t end_ = (uintptr_t)(addr) + (len); \
+	for (; blk_ < end_; blk_ += (stride)) \
+		op((const char *)blk_); \
+} while (0)
+
 static inline uintptr_t
 align_up(uintptr_t x, uintptr_t align)
 {

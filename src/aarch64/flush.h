@@ -72,12 +72,7 @@ extern size_t Dcache_line;
 	X(cvac, FLUSH_CVAC) \
 	X(cvap, FLUSH_CVAP)
 
-enum flush_kind {
-#define FLUSH_ENUM(name, kind, insn) kind,
-	FOR_EACH_FLUSH(FLUSH_ENUM)
-#undef FLUSH_ENUM
-	FLUSH_KINDS
-};
+#include "flush_kinds.h"
 
 /* one DC; kind is a constant wherever this is inlined */
 static force_inline void
@@ -109,11 +104,9 @@ flush_lines(enum flush_kind kind, const void *addr, size_t len)
 {
 	if (kind == FLUSH_NONE)
 		return;
-	uintptr_t p = align_down((uintptr_t)addr, Dcache_line);
-	uintptr_t end = (uintptr_t)addr + len;
-
-	for (; p < end; p += Dcache_line)
-		dc_line(kind, (const char *)p);
+#define DC_OF_KIND(p) dc_line(kind, (p))
+	FOR_EACH_BLOCK(addr, len, Dcache_line, DC_OF_KIND);
+#undef DC_OF_KIND
 }
 
 /*

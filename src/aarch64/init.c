@@ -14,23 +14,8 @@
 #include "kernels.h"
 #include "out.h"
 
-#define FLUSH_RANGE(name, kind, insn) \
-static void \
-flush_range_##name(const void *addr, size_t len) \
-{ \
-	flush_lines(kind, addr, len); \
-}
-FOR_EACH_FLUSH(FLUSH_RANGE)
-#undef FLUSH_RANGE
-
-static const struct {
-	flush_func fn;
-	const char *name;
-} Flushes[FLUSH_KINDS] = {
-#define FLUSH_ROW(name, kind, insn) [kind] = { flush_range_##name, insn },
-	FOR_EACH_FLUSH(FLUSH_ROW)
-#undef FLUSH_ROW
-};
+#define ARCH_FLUSH_RANGE flush_lines
+#include "flush_table.h"
 
 static void
 fence_dsb(void)
@@ -72,7 +57,7 @@ choose_registers(unsigned cpu)
 static unsigned Cpu;
 
 void
-arch_init(struct pmem_funcs *f, const struct pmem_policy *policy)
+arch_init(struct arch_choice *c, const struct pmem_policy *policy)
 {
 	unsigned cpu = cpu_features();
 	enum flush_kind real = choose_flush(cpu);
@@ -83,25 +68,66 @@ arch_init(struct pmem_funcs *f, const struct pmem_policy *policy)
 	Cpu = cpu;
 	Dcache_line = cpu_dcache_line();
 
-	f->flush = Flushes[used].fn;
-	f->deep_flush = Flushes[deep].fn;
-	f->fence = fence_dsb;
-	f->has_hw_drain = 0;
-	f->names.flush = Flushes[used].name;
-	f->names.deep_flush = Flushes[deep].name;
-	f->names.fence = "dsb sy";
+	c->flush = Flushes[used];
+	c->deep_flush = Flushes[deep];
+	c->fence = (struct fence_row){ fence_dsb, "dsb sy" };
+	c->has_hw_drain = 0;
+	c->memmove[MEM_MOV] = k->memmove_mov[used];
+	c->memmove[MEM_MOV_NOFLUSH] = k->memmove_mov[FLUSH_NONE];
+	c->memmove[MEM_MOVNT] = k->memmove_movnt[used];
+	c->memset[MEM_MOV] = k->memset_mov[used];
+	c->memset[MEM_MOV_NOFLUSH] = k->memset_mov[FLUSH_NONE];
+	c->memset[MEM_MOVNT] = k->memset_movnt[used];
+}
 
-#define SET_KERNEL(op, kind, entry) do { \
-	f->op[kind] = (entry).fn; \
-	f->names.op[kind] = (entry).name; \
-} while (0)
-	SET_KERNEL(memmove, MEM_MOV, k->memmove_mov[used]);
-	SET_KERNEL(memmove, MEM_MOV_NOFLUSH, k->memmove_mov[FLUSH_NONE]);
-	SET_KERNEL(memmove, MEM_MOVNT, k->memmove_movnt[used]);
-	SET_KERNEL(memset, MEM_MOV, k->memset_mov[used]);
-	SET_KERNEL(memset, MEM_MOV_NOFLUSH, k->memset_mov[FLUSH_NONE]);
-	SET_KERNEL(memset, MEM_MOVNT, k->memset_movnt[used]);
-#undef SET_KERNEL
+unsigned
+arch_cpu_features(void)
+{
+	return cpu_features();
+}
+
+/* the kernel flush kinds and what each needs of the CPU */
+static const unsigned Flush_needs[FLUSH_KINDS] = {
+	[FLUSH_CVAP] = CPU_DCPOP,
+};
+
+static size_t
+family_list(const struct arm_kernels *k, unsigned needs,
+	struct pmem_kernel *out)
+{
+	size_t n = 0;
+
+#define LIST_ROW(fl, kind) \
+	out[n++] = (struct pmem_kernel){ k->memmove_mov[kind].name, \
+		k->memmove_mov[kind].fn, NULL, STORE_MOV, 0, kind, \
+		Flushes[kind].name, k->isa, needs | Flush_needs[kind] }; \
+	out[n++] = (struct pmem_kernel){ k->memset_mov[kind].name, NULL, \
+		k->memset_mov[kind].fn, STORE_MOV, 0, kind, \
+		Flushes[kind].name, k->isa, needs | Flush_needs[kind] }; \
+	out[n++] = (struct pmem_kernel){ k->memmove_movnt[kind].name, \
+		k->memmove_movnt[kind].fn, NULL, STORE_MOVNT, 0, kind, \
+		Flushes[kind].name, k->isa, needs | Flush_needs[kind] }; \
+	out[n++] = (struct pmem_kernel){ k->memset_movnt[kind].name, NULL, \
+		k->memset_movnt[kind].fn, STORE_MOVNT, 0, kind, \
+		Flushes[kind].name, k->isa, needs | Flush_needs[kind] };
+	FOR_EACH_KERNEL_FLUSH(LIST_ROW)
+#undef LIST_ROW
+	return n;
+}
+
+/* built on first use: the family tables live in other objects */
+const struct pmem_kernel *
+arch_kernels(size_t *n)
+{
+	static struct pmem_kernel list[2 * 4 * FLUSH_KINDS];
+	static size_t count;
+
+	if (count == 0) {
+		count = family_list(&arm_kernels_neon, CPU_ASIMD, list);
+		count += family_list(&arm_kernels_gpr, 0, list + count);
+	}
+	*n = count;
+	return list;
 }
 
 void

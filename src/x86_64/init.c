@@ -27,10 +27,7 @@ flush_range_##name(const void *addr, size_t len) \
 FOR_EACH_FLUSH(FLUSH_RANGE)
 #undef FLUSH_RANGE
 
-static const struct {
-	flush_func fn;
-	const char *name;
-} Flushes[FLUSH_KINDS] = {
+static const struct flush_row Flushes[FLUSH_KINDS] = {
 #define FLUSH_ROW(name, kind) [kind] = { flush_range_##name, #name },
 	FOR_EACH_FLUSH(FLUSH_ROW)
 #undef FLUSH_ROW
@@ -146,7 +143,7 @@ static const struct x86_policy *Row;
 static enum wc_barrier Wc;
 
 void
-arch_init(struct pmem_funcs *f, const struct pmem_policy *policy)
+arch_init(struct arch_choice *c, const struct pmem_policy *policy)
 {
 	struct cpu_model model;
 	unsigned cpu = cpu_features(&model);
@@ -165,26 +162,93 @@ arch_init(struct pmem_funcs *f, const struct pmem_policy *policy)
 	Model = model;
 	Row = row;
 	Wc = wc;
-	f->overlap_movnt_min = overlap_limit(row, &model, policy->llc_size);
-	f->flush = Flushes[used].fn;
-	f->deep_flush = Flushes[real].fn;
-	f->fence = fence_sfence;
-	f->has_hw_drain = 0;
-	f->names.flush = Flushes[used].name;
-	f->names.deep_flush = Flushes[real].name;
-	f->names.fence = "sfence";
+	c->overlap_movnt_min = MIN(c->overlap_movnt_min,
+		overlap_limit(row, &model, policy->llc_size));
+	c->flush = Flushes[used];
+	c->deep_flush = Flushes[real];
+	c->fence = (struct fence_row){ fence_sfence, "sfence" };
+	c->has_hw_drain = 0;
+	c->memmove[MEM_MOV] = vec->memmove_mov[used];
+	c->memmove[MEM_MOV_NOFLUSH] = vec->memmove_mov[FLUSH_NONE];
+	c->memmove[MEM_MOVNT] = copy->memmove_movnt[used][wc];
+	c->memset[MEM_MOV] = vec->memset_mov[used];
+	c->memset[MEM_MOV_NOFLUSH] = vec->memset_mov[FLUSH_NONE];
+	c->memset[MEM_MOVNT] = fill->memset_movnt[used][wc];
+}
 
-#define SET_KERNEL(op, kind, entry) do { \
-	f->op[kind] = (entry).fn; \
-	f->names.op[kind] = (entry).name; \
-} while (0)
-	SET_KERNEL(memmove, MEM_MOV, vec->memmove_mov[used]);
-	SET_KERNEL(memmove, MEM_MOV_NOFLUSH, vec->memmove_mov[FLUSH_NONE]);
-	SET_KERNEL(memmove, MEM_MOVNT, copy->memmove_movnt[used][wc]);
-	SET_KERNEL(memset, MEM_MOV, vec->memset_mov[used]);
-	SET_KERNEL(memset, MEM_MOV_NOFLUSH, vec->memset_mov[FLUSH_NONE]);
-	SET_KERNEL(memset, MEM_MOVNT, fill->memset_movnt[used][wc]);
-#undef SET_KERNEL
+unsigned
+arch_cpu_features(void)
+{
+	return cpu_features(NULL);
+}
+
+/* what a flush kind needs of the CPU */
+static const unsigned Flush_needs[FLUSH_KINDS] = {
+	[FLUSH_CLFLUSHOPT] = CPU_CLFLUSHOPT,
+	[FLUSH_CLWB] = CPU_CLWB,
+};
+
+static const unsigned Family_needs[] = {
+	[FAM_AVX] = CPU_AVX,
+	[FAM_AVX512F] = CPU_AVX512F,
+	[FAM_MOVDIR64B] = CPU_MOVDIR64B,
+};
+
+/* the row of one kernel of a family table, if the table has it */
+static size_t
+list_one(struct pmem_kernel *out, const char *name, memmove_func mv,
+	memset_func ms, const struct pmem_kernel *proto)
+{
+	if (mv == NULL && ms == NULL)
+		return 0;
+	*out = *proto;
+	out->name = name;
+	out->move = mv;
+	out->set = ms;
+	return 1;
+}
+
+size_t
+x86_family_list(const struct x86_kernels *k, unsigned needs,
+	struct pmem_kernel *out)
+{
+	size_t n = 0;
+
+	for (int f = 0; f < FLUSH_KINDS; f++) {
+		struct pmem_kernel p = { NULL, NULL, NULL, STORE_MOV, 0, f,
+			Flushes[f].name, k->isa, needs | Flush_needs[f] };
+
+		n += list_one(out + n, k->memmove_mov[f].name,
+			k->memmove_mov[f].fn, NULL, &p);
+		n += list_one(out + n, k->memset_mov[f].name, NULL,
+			k->memset_mov[f].fn, &p);
+		p.store = STORE_MOVNT;
+		for (int w = 0; w < WC_KINDS; w++) {
+			p.wc_barrier = w == WC_BARRIER;
+			n += list_one(out + n, k->memmove_movnt[f][w].name,
+				k->memmove_movnt[f][w].fn, NULL, &p);
+			n += list_one(out + n, k->memset_movnt[f][w].name,
+				NULL, k->memset_movnt[f][w].fn, &p);
+		}
+	}
+	return n;
+}
+
+/* built on first use: the family tables live in other objects */
+const struct pmem_kernel *
+arch_kernels(size_t *n)
+{
+	static struct pmem_kernel list[ARRAY_SIZE(Families) *
+		X86_FAMILY_KERNELS];
+	static size_t count;
+
+	if (count == 0)
+		for (size_t i = 0; i < ARRAY_SIZE(Families); i++)
+			if (Families[i] != NULL)
+				count += x86_family_list(Families[i],
+					Family_needs[i], list + count);
+	*n = count;
+	return list;
 }
 
 void

@@ -21,6 +21,17 @@ struct x86_kernels {
 	struct memset_kernel memset_movnt[FLUSH_KINDS][WC_KINDS];
 };
 
+/* the most kernels one family table holds */
+#define X86_FAMILY_KERNELS (FLUSH_KINDS * 2 * (1 + WC_KINDS))
+
+/*
+ * The kernels of one family table as rows of the arch's list, each
+ * needing the family's CPU bits and its flush kind's; returns the count.
+ * The tests list their emulated families with it too.
+ */
+size_t x86_family_list(const struct x86_kernels *k, unsigned needs,
+	struct pmem_kernel *out);
+
 extern const struct x86_kernels x86_kernels_sse2;
 extern const struct x86_kernels x86_kernels_avx;
 extern const struct x86_kernels x86_kernels_avx512f;

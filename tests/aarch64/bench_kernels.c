@@ -9,8 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../lib/guard.h"
-#include "../lib/rnd.h"
+#include "../lib/tlib.h"
 
 #include "arch.h"
 #include "cpu.h"
@@ -18,8 +17,7 @@
 #include "funcs.h"
 #include "kernels.h"
 
-/* a fixed seed: every run feeds the same bytes */
-static uint64_t Seed = 0x9e3779b97f4a7c15ULL;
+#include "../lib/kernel_list.h"
 
 struct pmem_funcs Funcs;
 
@@ -69,29 +67,26 @@ int
 main(void)
 {
 	static const size_t lens[] = { 64, 256, 4096, 1 << 20 };
-	char *s = guard_alloc(2 << 20), *d = guard_alloc(2 << 20);
-	const struct arm_kernels *fam[] = { &arm_kernels_neon,
-		&arm_kernels_gpr };
+	char *s = t_guarded(2 << 20), *d = t_guarded(2 << 20);
+	static struct kernel_set set;
 
 	Dcache_line = cpu_dcache_line();
-	rnd_fill(&Seed, s, 2 << 20);
+	t_fill_random(s, 2 << 20);
+	kl_collect(&set, arch_cpu_features());
 	for (size_t l = 0; l < sizeof(lens) / sizeof(*lens); l++) {
-		for (size_t f = 0; f < 2; f++) {
-			const struct arm_kernels *k = fam[f];
+		for (size_t i = 0; i < set.n; i++) {
+			const struct pmem_kernel *k = set.k[i];
 
-			bench_move(k->memmove_mov[FLUSH_NONE].name,
-				k->memmove_mov[FLUSH_NONE].fn, d + 1, s + 3,
-				lens[l]);
-			bench_move(k->memmove_movnt[FLUSH_NONE].name,
-				k->memmove_movnt[FLUSH_NONE].fn, d + 1, s + 3,
-				lens[l]);
-			bench_set(k->memset_mov[FLUSH_NONE].name,
-				k->memset_mov[FLUSH_NONE].fn, d + 1, lens[l]);
+			/* ordinary and STNP copies, ordinary fills */
+			if (k->flush != FLUSH_NONE ||
+					(k->set && k->store == STORE_MOVNT))
+				continue;
+			if (k->move)
+				bench_move(k->name, k->move, d + 1, s + 3,
+					lens[l]);
+			else
+				bench_set(k->name, k->set, d + 1, lens[l]);
 		}
-		bench_move("memmove_generic_noflush", memmove_generic_noflush,
-			d + 1, s + 3, lens[l]);
-		bench_set("memset_generic_noflush", memset_generic_noflush,
-			d + 1, lens[l]);
 	}
 	return 0;
 }

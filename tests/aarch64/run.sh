@@ -7,6 +7,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/common.sh"
+. "$here/../lib/cross.sh"
 : "${PMEM_BUILD:=$PMEM_TOPDIR/build}"
 
 W=$PMEM_BUILD/aarch64
@@ -50,28 +51,8 @@ if ! build_lib >"$W/logs/build-lib.log" 2>&1; then
 fi
 pass "cross-build the release and debug libraries"
 
-# names and versions of the defined dynamic symbols
-exported() {
-	"${2}nm" -D --defined-only --with-symbol-versions "$1" |
-		awk '$NF ~ /^pmem_/ { print $NF }' | sort
-}
-# the exports of both cross-built libraries are the ABI suite's list (the
-# 23 of 1.12.1 and the 3 logging functions of PMDK 2.1, all LIBPMEM_1.0)
-symbols=$PMEM_TOPDIR/tests/abi/symbols.txt
-check_exports() {
-	local lib
-	for lib in "$LIB/nondebug/libpmem.so.1.0.0" "$LIB/debug/libpmem.so.1.0.0"; do
-		exported "$lib" "$CROSS" | diff -u "$symbols" - || return 1
-	done
-}
-check "exports equal tests/abi/symbols.txt ($(grep -c . "$symbols") in LIBPMEM_1.0)" \
-	check_exports
-# the list itself: the host reference's 23 plus the three pmem_log_ ones
-list_matches_reference() {
-	local ref=$1
-	{ exported "$ref" ""; grep '^pmem_log_' "$symbols"; } | sort |
-		diff -u "$symbols" -
-}
+check "exports equal tests/abi/symbols.txt ($(grep -c . "$CROSS_SYMBOLS") in LIBPMEM_1.0)" \
+	check_exports "$LIB" "$CROSS"
 ref=/usr/lib/$(uname -m)-linux-gnu/libpmem.so.1
 if [ -f "$ref" ]; then
 	check "the list is the exports of $ref and the 3 logging functions" \
@@ -91,6 +72,7 @@ no_st1() {
 check "kernels contain no element-wise ST1 stores" no_st1
 
 # ---- the tests -------------------------------------------------------------
+API_C=$PMEM_TOPDIR/tests/cross/test_api.c
 TCF=(-std=gnu11 -O2 -Wall -Wextra -Werror -fno-strict-aliasing
 	-I"$PMEM_TOPDIR/include" -I"$PMEM_TOPDIR/src")
 
@@ -112,7 +94,7 @@ build_tests() {
 	k=$!
 	ktest "$W/test_trace" test_trace.c "$A" -DPMEM_TRACE &
 	t=$!
-	"$CC_A64" "${TCF[@]}" -o "$W/test_api" "$here/test_api.c" \
+	"$CC_A64" "${TCF[@]}" -o "$W/test_api" "$API_C" \
 		-L"$LIB/nondebug" -lpmem || return 1
 	if [ "${PMEM_AARCH64_BENCH:-0}" = 1 ]; then
 		ktest "$W/bench_kernels" bench_kernels.c "$A" || return 1
@@ -130,11 +112,22 @@ pass "build the aarch64 tests"
 # the host's reference library runs the same API test for the diff
 REF_REPORT=
 if [ -n "$CROSS" ] && [ -f /usr/lib/x86_64-linux-gnu/libpmem.so.1 ] &&
-	"${CC:-cc}" "${TCF[@]}" -o "$W/test_api_host" "$here/test_api.c" \
+	"${CC:-cc}" "${TCF[@]}" -o "$W/test_api_host" "$API_C" \
 		/usr/lib/x86_64-linux-gnu/libpmem.so.1 2>"$W/logs/host.log"; then
 	mkdir -p "$TMP/host"
 	"$W/test_api_host" basic "$TMP/host" >"$W/logs/host-basic.log" 2>&1 &&
 		REF_REPORT=$W/logs/host-basic.log
+fi
+
+# Debian's own arm64 build, run under QEMU from the multiarch root (-L /)
+ARM_REF=
+if [ -n "$CROSS" ] && need_foreign_arch arm64 &&
+	need_pkgs libc6:arm64 libpmem1:arm64 >"$W/logs/arm64-ref.log" 2>&1; then
+	ARM_REF=/usr/lib/aarch64-linux-gnu/libpmem.so.1
+	check "the list is the exports of Debian's arm64 libpmem and the 3 logging functions" \
+		list_matches_reference "$ARM_REF" "$CROSS"
+elif [ -n "$CROSS" ]; then
+	skip "Debian's libpmem1:arm64 not installable: no side-by-side run"
 fi
 
 if [ -n "$CROSS" ] && [ -z "$QEMU" ]; then
@@ -153,25 +146,6 @@ qrun() {
 	else
 		"$QEMU" -L "$SYSROOT" -cpu "$cpu" -E LD_LIBRARY_PATH="$lib" "$@"
 	fi
-}
-
-# with_env "VAR=VALUE ..." CMD...: CMD (a shell function too) with them
-with_env() {
-	local envs=$1
-	shift
-	# a bare export would print the whole environment
-	# shellcheck disable=SC2086,SC2163 # a list of assignments
-	(if [ -n "$envs" ]; then export $envs; fi; "$@")
-}
-
-# t NAME CMD...: CMD's output to its own log; one result line for later
-t() {
-	local name=$1 log rc
-	shift
-	log=$W/logs/$(printf '%s' "$name" | tr -c 'A-Za-z0-9=.,-' '_').log
-	"$@" >"$log" 2>&1
-	rc=$?
-	printf '%s\t%s\t%s\n' "$rc" "$name" "$log"
 }
 
 # expected log lines for a CPU, from its hwcaps (test_api cpu)
@@ -269,6 +243,15 @@ diff_ref() {
 	diff -u "$REF_REPORT" "$out"
 }
 
+# diff_arm_ref CPU: Debian's arm64 libpmem and ours give the same report
+diff_arm_ref() {
+	local cpu=$1 ref=$W/logs/arm64-ref-basic-$1.out
+	mkdir -p "$TMP/$cpu-ref"
+	"$QEMU" -L / -cpu "$cpu" "$W/test_api" basic "$TMP/$cpu-ref" >"$ref" ||
+		{ echo "the reference failed"; cat "$ref"; return 1; }
+	diff -u "$ref" "$W/logs/basic-$cpu.out"
+}
+
 # the API, the flush path taken and the kernels on one CPU model
 lane() {
 	local cpu=$1 heavy=$2 tag=$1
@@ -279,6 +262,10 @@ lane() {
 	fi
 	local k=$FAM pre="$tag: "
 	t "${pre}API basics, report equal to the reference's" diff_ref "$cpu"
+	if [ -n "$ARM_REF" ]; then
+		t "${pre}report equal to Debian's arm64 libpmem's (DC CVAP stepped over)" \
+			diff_arm_ref "$cpu"
+	fi
 	t "${pre}PMEM_IS_PMEM_FORCE=1" with_env PMEM_IS_PMEM_FORCE=1 \
 		qrun "$cpu" "$LIB/nondebug" "$W/test_api" force "$TMP/$cpu"
 	t "${pre}DC instructions per call" \
@@ -345,12 +332,8 @@ mutant() {
 	local cpu=$1 name=$2 file=$3 old=$4 new=$5 test=$6 dir
 	shift 6
 	dir=$W/mutants/$name
-	rm -rf "$dir" && mkdir -p "$dir" &&
-		cp "$PMEM_TOPDIR"/src/aarch64/*.[ch] "$dir"/ || return 2
-	perl -0777 -i -pe 'BEGIN { $o = shift; $n = shift }
-		my $c = () = /\Q$o\E/g;
-		die "pattern found $c times\n" unless $c == 1;
-		s/\Q$o\E/$n/;' "$old" "$new" "$dir/$file" || return 2
+	mutate "$PMEM_TOPDIR/src/aarch64" "$dir" "$file" "$old" "$new" ||
+		return 2
 	local flags=()
 	[ "$test" = test_trace ] && flags=(-DPMEM_TRACE)
 	ktest "$dir/$test" "$test.c" "$dir" "${flags[@]}" || return 2
@@ -398,8 +381,8 @@ mutants_b() {
 		test_kernels smoke kinds=none
 	t "mutant caught: deep flush off under PMEM_NO_FLUSH" \
 		mutant "$cpu" deep-policy init.c \
-		$'\tf->deep_flush = Flushes[deep].fn;' \
-		$'\tf->deep_flush = Flushes[policy->flush_needed ? deep : FLUSH_NONE].fn;' \
+		$'\tc->deep_flush = Flushes[deep];' \
+		$'\tc->deep_flush = Flushes[policy->flush_needed ? deep : FLUSH_NONE];' \
 		test_trace range
 	# needs a CPU without DC CVAP, where executing it traps
 	if [ "$cpu" = cortex-a57 ]; then
@@ -434,16 +417,7 @@ else
 	} >"$TMP/results" 2>"$W/logs/lane0.err"
 fi
 
-while IFS=$'\t' read -r rc name log; do
-	case $rc in
-	0) pass "$name" ;;
-	77) skip "$name${log:+: $(grep -m1 '^SKIP' "$log" 2>/dev/null)}" ;;
-	*)
-		fail "$name (exit $rc, log $log)"
-		tail -n 20 "$log" | sed 's/^/    /'
-		;;
-	esac
-done <"$TMP/results"
+report_results "$TMP/results"
 
 if [ -z "$REF_REPORT" ]; then
 	skip "API report not compared: the host's reference libpmem is missing"

@@ -5,14 +5,8 @@
  * directly and compared with libc memmove/memset, with guard bytes around
  * every destination and guard pages behind the buffers.
  *
- * usage: test_kernels GROUP [kinds=K,...]; GROUP is one of
- *   pairs    lengths 0..256 at all 64 x 64 dst/src alignments
- *   sizes    every length 0..4096 at 10 alignment pairs, then a sample
- *            of larger lengths (up to 3 MiB) at random alignments
- *   overlap  overlapping moves both ways, many lengths and distances
- *   edge     ranges ending at or starting right after a guard page, so
- *            an access past either end faults
- *   smoke    lengths 0..300 at 8 alignment pairs, a few up to 64 KiB
+ * usage: test_kernels GROUP [kinds=K,...]; GROUP is one of pairs, sizes,
+ * overlap, edge, smoke (tests/lib/kernel_check.h).
  * kinds= picks the flush kinds (none, cvac, cvap) whose kernels run;
  * default: every kind the CPU has. The flush kind changes only which DC
  * instruction runs, never a stored byte, so callers split the sweeps.
@@ -20,10 +14,7 @@
  * the last flushing kind selected, the other when "none" is.
  */
 #include "dctrap.h"
-#include "../lib/guard.h"
-#include "../lib/named_tests.h"
-#include "../lib/report.h"
-#include "../lib/rnd.h"
+#include "../lib/tlib.h"
 
 #include "arch.h"
 #include "cpu.h"
@@ -31,26 +22,13 @@
 #include "funcs.h"
 #include "kernels.h"
 
-#include "../lib/overlap_sweep.h"
-
-/* a fixed seed: every run feeds the same bytes */
-static uint64_t Seed = 0x9e3779b97f4a7c15ULL;
-
-#define AREA ((size_t)4 << 20)
-#define GUARD 64
+#include "../lib/kernel_check.h"
+#include "../lib/kernel_list.h"
 
 struct pmem_funcs Funcs;	/* memops_generic.c flushes through it */
 
-struct kernel {
-	char name[64];
-	memmove_func move;
-	memset_func set;
-};
-
-static struct kernel Kernels[64];
-static int Nkernels;
-static char *Src, *Dst, *Ref;
 static enum flush_kind Generic_kind;
+static const char *const Kind_names[] = { "none", "cvac", "cvap" };
 
 static void
 flush_generic(const void *addr, size_t len)
@@ -58,222 +36,41 @@ flush_generic(const void *addr, size_t len)
 	flush_lines(Generic_kind, addr, len);
 }
 
-static void
-add(const char *name, memmove_func mv, memset_func ms)
-{
-	struct kernel *k = &Kernels[Nkernels++];
-
-	snprintf(k->name, sizeof(k->name), "%s", name);
-	k->move = mv;
-	k->set = ms;
-}
-
-static void
-add_family(const struct arm_kernels *k, int f)
-{
-	add(k->memmove_mov[f].name, k->memmove_mov[f].fn, NULL);
-	add(k->memset_mov[f].name, NULL, k->memset_mov[f].fn);
-	add(k->memmove_movnt[f].name, k->memmove_movnt[f].fn, NULL);
-	add(k->memset_movnt[f].name, NULL, k->memset_movnt[f].fn);
-}
-
-static const char *const Kind_names[] = { "none", "cvac", "cvap" };
-
 /*
- * The kernels of the selected flush kinds the CPU can execute (DC CVAP
- * needs FEAT_DPB; where the emulator traps it, dctrap steps over it).
+ * The listed kernels of the selected flush kinds the CPU can execute (DC
+ * CVAP needs FEAT_DPB; where the emulator traps it, dctrap steps over
+ * it), and the generic ones flushing with the last flushing kind chosen.
  */
 static void
 setup_kernels(const char *kinds)
 {
-	unsigned cpu = cpu_features();
+	static struct kernel_set set;
 	int with_none = 0;
 
 	Dcache_line = cpu_dcache_line();
 	Generic_kind = FLUSH_NONE;
-	for (int f = FLUSH_NONE; f <= FLUSH_CVAP; f++) {
-		if (f == FLUSH_CVAP && !(cpu & CPU_DCPOP))
+	kl_collect(&set, arch_cpu_features());
+	for (size_t i = 0; i < set.n; i++) {
+		const struct pmem_kernel *k = set.k[i];
+
+		/* the generic ones come below, flushing by Generic_kind */
+		if (strcmp(k->family, "generic") == 0 ||
+				(kinds && !strstr(kinds, Kind_names[k->flush])))
 			continue;
-		if (kinds && !strstr(kinds, Kind_names[f]))
-			continue;
-		add_family(&arm_kernels_neon, f);
-		add_family(&arm_kernels_gpr, f);
-		if (f != FLUSH_NONE)
-			Generic_kind = (enum flush_kind)f;
+		if (k->flush != FLUSH_NONE)
+			Generic_kind = (enum flush_kind)k->flush;
 		else
 			with_none = 1;
+		kc_add(k->name, k->move, k->set);
 	}
 	Funcs.flush = flush_generic;
-	add("memmove_generic_flush", memmove_generic_flush, NULL);
-	add("memset_generic_flush", NULL, memset_generic_flush);
+	kc_add("memmove_generic_flush", memmove_generic_flush, NULL);
+	kc_add("memset_generic_flush", NULL, memset_generic_flush);
 	if (with_none) {
-		add("memmove_generic_noflush", memmove_generic_noflush, NULL);
-		add("memset_generic_noflush", NULL, memset_generic_noflush);
+		kc_add("memmove_generic_noflush", memmove_generic_noflush, NULL);
+		kc_add("memset_generic_noflush", NULL, memset_generic_noflush);
 	}
 }
-
-static void
-report(const struct kernel *k, size_t len, size_t doff, size_t soff,
-	const char *got, const char *want, size_t span)
-{
-	for (size_t i = 0; i < span; i++) {
-		if (got[i] != want[i]) {
-			tl_fail("%s len %zu dst+%zu src+%zu: byte %zd "
-				"expected 0x%02x got 0x%02x", k->name, len,
-				doff, soff, (ssize_t)i - GUARD,
-				(unsigned char)want[i], (unsigned char)got[i]);
-			return;
-		}
-	}
-}
-
-/*
- * The kernel writes Dst, libc writes Ref; both start with the same guard
- * pattern, GUARD bytes either side of the range must stay as they were.
- */
-static void
-check_one(const struct kernel *k, size_t doff, size_t soff, size_t len,
-	int c)
-{
-	char *dst = Dst + GUARD + doff;
-	char *ref = Ref + GUARD + doff;
-	const char *src = Src + GUARD + soff;
-	size_t span = len + 2 * GUARD;
-
-	memset(Dst + doff, 0x5a, span);
-	memset(Ref + doff, 0x5a, span);
-	if (k->move) {
-		k->move(dst, src, len);
-		memmove(ref, src, len);
-	} else {
-		k->set(dst, c, len);
-		memset(ref, c, len);
-	}
-	if (memcmp(Dst + doff, Ref + doff, span) != 0)
-		report(k, len, doff, soff, Dst + doff, Ref + doff, span);
-}
-
-static void
-group_pairs(void)
-{
-	for (int i = 0; i < Nkernels; i++) {
-		const struct kernel *k = &Kernels[i];
-		size_t soffs = k->move ? 64 : 1;
-
-		for (size_t len = 0; len <= 256; len++)
-			for (size_t doff = 0; doff < 64; doff++)
-				for (size_t soff = 0; soff < soffs; soff++)
-					check_one(k, doff, soff, len,
-						(int)(len ^ doff));
-	}
-}
-
-static void
-group_sizes(void)
-{
-	static const size_t pairs[][2] = { {0, 0}, {1, 0}, {0, 1}, {7, 9},
-		{8, 8}, {15, 49}, {31, 33}, {63, 1}, {40, 24}, {56, 63} };
-	static const size_t large[] = { 4097, 8191, 8192 + 40,
-		65536 + 17, (1u << 20) + 3, 3u << 20 };
-
-	for (int i = 0; i < Nkernels; i++) {
-		const struct kernel *k = &Kernels[i];
-
-		for (size_t p = 0; p < sizeof(pairs) / sizeof(*pairs); p++)
-			for (size_t len = 0; len <= 4096; len++)
-				check_one(k, pairs[p][0], pairs[p][1], len,
-					(int)len);
-		for (size_t l = 0; l < sizeof(large) / sizeof(*large); l++)
-			check_one(k, rnd_below(&Seed, 64),
-				rnd_below(&Seed, 64), large[l], 0xa5);
-	}
-}
-
-static void
-overlap_failed(const char *kernel, size_t len, size_t dist, const char *dir,
-	size_t off)
-{
-	tl_fail("%s: overlap len %zu dist %zu %s off %zu", kernel, len, dist,
-		dir, off);
-}
-
-/* overlapping moves in both directions, compared with libc memmove */
-static void
-group_overlap(void)
-{
-	static const size_t lens[] = { 1, 2, 7, 8, 9, 17, 63, 64, 65, 100,
-		127, 128, 129, 255, 256, 300, 1000, 4096, 70000, 0 };
-	static const size_t dists[] = { 1, 2, 4, 7, 8, 15, 16, 31, 32, 63,
-		64, 65, 200, 255, 256, 257, 999, 0 };
-	static const struct overlap_sweep sweep = { lens, dists, 5,
-		&Seed, overlap_failed };
-
-	for (int i = 0; i < Nkernels; i++)
-		if (Kernels[i].move)
-			overlap_sweep(&sweep, Kernels[i].name, Kernels[i].move,
-				Dst, Ref);
-}
-
-/* one range ending at a guard page, one starting after one */
-static void
-edge_one(const struct kernel *k, char *dst, const char *src, size_t len,
-	const char *where)
-{
-	memset(dst, 0, len);
-	if (k->move) {
-		k->move(dst, src, len);
-		TL_CHECK(memcmp(dst, src, len) == 0, "%s: copy at the %s, "
-			"len %zu", k->name, where, len);
-		return;
-	}
-	k->set(dst, 0x77, len);
-	for (size_t j = 0; j < len; j++) {
-		if (dst[j] != 0x77) {
-			tl_fail("%s: fill at the %s, len %zu", k->name, where,
-				len);
-			return;
-		}
-	}
-}
-
-/* a stray access just past either end of a buffer faults */
-static void
-group_edge(void)
-{
-	for (int i = 0; i < Nkernels; i++) {
-		for (size_t len = 0; len <= 700; len += 1 + len / 32) {
-			edge_one(&Kernels[i], Dst + AREA - len,
-				Src + AREA - len, len, "end");
-			edge_one(&Kernels[i], Dst, Src, len, "start");
-		}
-	}
-}
-
-static void
-group_smoke(void)
-{
-	static const size_t pairs[][2] = { {0, 0}, {1, 2}, {3, 0}, {7, 9},
-		{8, 8}, {31, 33}, {63, 1}, {40, 24} };
-	static const size_t large[] = { 1000, 4096, 4097, 65536 + 9 };
-
-	for (int i = 0; i < Nkernels; i++) {
-		for (size_t p = 0; p < sizeof(pairs) / sizeof(*pairs); p++)
-			for (size_t len = 0; len <= 300; len++)
-				check_one(&Kernels[i], pairs[p][0],
-					pairs[p][1], len, (int)len);
-		for (size_t l = 0; l < sizeof(large) / sizeof(*large); l++)
-			check_one(&Kernels[i], rnd_below(&Seed, 64),
-				rnd_below(&Seed, 64), large[l], 0x5c);
-	}
-}
-
-static const struct named_test Groups[] = {
-	{ "pairs", group_pairs },
-	{ "sizes", group_sizes },
-	{ "overlap", group_overlap },
-	{ "edge", group_edge },
-	{ "smoke", group_smoke },
-};
 
 int
 main(int argc, char *argv[])
@@ -286,15 +83,10 @@ main(int argc, char *argv[])
 
 	setup_kernels(argc > 2 && strncmp(argv[2], "kinds=", 6) == 0 ?
 		argv[2] + 6 : NULL);
-	Src = guard_alloc(AREA);
-	Dst = guard_alloc(AREA);
-	Ref = guard_alloc(AREA);
-	rnd_fill(&Seed, Src, AREA);
+	int rc = kc_run(argv[1]);
 
-	if (run_named(Groups, sizeof(Groups) / sizeof(*Groups), argv[1]) == 2)
-		return 2;
 	printf("%s: %d kernels, D-cache line %zu, DC CVAP %s (%lu trapped)\n",
-		argv[1], Nkernels, Dcache_line,
-		trapping ? "traps" : "runs natively", Dc_cvap_traps);
-	return tl_summary(argv[1]);
+		argv[1], Nkernels, Dcache_line, trapping ? "traps" :
+		"runs natively", Dc_cvap_traps);
+	return rc;
 }

@@ -38,6 +38,37 @@ else
 	skip "reference export comparison: libpmem1 not installed"
 fi
 
+# --- the cross-built libraries ----------------------------------------------
+# each architecture's release and debug builds, made here when its cross
+# compiler is installed (its own suite reuses them), else a SKIP line
+declare -A cross_prefix=([aarch64]=aarch64-linux-gnu-
+	[ppc64le]=powerpc64le-linux-gnu- [riscv64]=riscv64-linux-gnu-)
+cross_lib() {
+	local arch=$1 dir=$PMEM_BUILD/$1/lib
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$PMEM_TOPDIR" -j2 \
+		ARCH="$arch" CROSS_COMPILE="${cross_prefix[$arch]}" \
+		BUILD="$dir" "$dir/nondebug/libpmem.so.1.0.0" \
+		"$dir/debug/libpmem.so.1.0.0" >"$out/build-$arch.log" 2>&1 ||
+		{ tail -n 20 "$out/build-$arch.log"; return 1; }
+}
+for arch in "${!cross_prefix[@]}"; do
+	if ! command -v "${cross_prefix[$arch]}gcc" >/dev/null; then
+		skip "$arch exports: no ${cross_prefix[$arch]}gcc (its suite installs it)"
+		continue
+	fi
+	if ! cross_lib "$arch"; then
+		fail "$arch: cross-build for the export check"
+		continue
+	fi
+	for b in nondebug debug; do
+		l=$PMEM_BUILD/$arch/lib/$b/libpmem.so.1.0.0
+		check "$arch exports of $b build = the 26 LIBPMEM_1.0 functions" \
+			diff <(exports "$l") "$here/symbols.txt"
+		check "$arch soname of $b build" bash -c \
+			"readelf -d '$l' | grep -q 'Library soname: \[libpmem.so.1\]'"
+	done
+done
+
 # --- header ---------------------------------------------------------------
 check "header: prototypes have the reference's types" \
 	$CC -Wall -Werror -I"$PMEM_INCLUDEDIR" -c "$here/prototypes.c" -o "$out/proto.o"

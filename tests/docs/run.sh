@@ -197,7 +197,7 @@ for t in errcheck envcheck; do
 	[ -x "$OUT/tools/$t" ] || tools_built=0
 done
 refdbg=
-for d in /usr/lib/*/pmdk_dbg /usr/lib*/pmdk_debug; do
+for d in /usr/lib/$(uname -m)-linux-gnu/pmdk_dbg /usr/lib*/pmdk_debug; do
 	[ -e "$d/libpmem.so.1" ] && { refdbg=$d; break; }
 done
 if [ $tools_built = 1 ]; then

@@ -65,6 +65,15 @@ need_pkgs() {
 	return 0
 }
 
+# need_foreign_arch ARCH: lets dpkg install ARCH's packages (as root);
+# 1 when it cannot
+need_foreign_arch() {
+	dpkg --print-foreign-architectures | grep -qx "$1" && return 0
+	[ "$(id -u)" -eq 0 ] || return 1
+	dpkg --add-architecture "$1" &&
+		apt-get update -q -o DPkg::Lock::Timeout=300 >/dev/null 2>&1
+}
+
 # summary: the closing line of a suite; exit status 1 when anything failed.
 summary() {
 	echo "${T_PASSED} passed, ${T_FAILED} failed, ${T_SKIPPED} skipped"

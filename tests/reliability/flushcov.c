@@ -1,26 +1,25 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Flush coverage of every copy/fill kernel: each family's table (and the
- * generic kernels) is run over every size up to 1 KiB and a sample up to
+ * Flush coverage of every copy/fill kernel: each one the arch lists (and
+ * the generic kernels) is run over every size up to 1 KiB and a sample up to
  * 1 MiB, at every destination offset in a line, forwards, backwards and as
  * a fill, with the kernel files built with -DPMEM_TRACE; the recorded
  * stores, streams, flushes and fences must leave every line persistent.
  *
  * Usage: flushcov [selftest]
  */
-#include <cpuid.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arch.h"
+#include "cpu.h"
 #include "kernels.h"
 #include "trace_check.h"
 #include "../lib/emu_kernels.h"
+#include "../lib/kernel_list.h"
 
-/* the generic kernels flush through the dispatch table */
-struct pmem_funcs Funcs;
-
+/* the generic kernels flush through Funcs.flush: the trace's here */
 static void
 traced_flush(const void *addr, size_t len)
 {
@@ -138,70 +137,25 @@ run_variant(const struct variant *v)
 		printf("  %s: %lu failing calls\n", v->name, Failures - before);
 }
 
-/* CPU features the kernels' instructions need (not the vector width) */
-enum { HAS_CLFLUSHOPT = 1, HAS_CLWB = 2, HAS_AVX = 4, HAS_AVX512F = 8,
-	HAS_MOVDIR64B = 16 };
-
-static unsigned
-cpu(void)
+/* what the trace of a listed kernel must show */
+static struct variant
+variant_of(const struct pmem_kernel *k)
 {
-	unsigned a, b, c, d, f = 0;
+	/* compat: the reference's generic kernels flush at len 0 */
+	struct expect e = { k->flush != 0, k->store == STORE_MOV,
+		k->wc_barrier, 0, strcmp(k->family, "generic") == 0 };
 
-	__builtin_cpu_init();
-	if (__builtin_cpu_supports("avx"))
-		f |= HAS_AVX;
-	if (__builtin_cpu_supports("avx512f"))
-		f |= HAS_AVX512F;
-	if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) {
-		f |= b & (1u << 23) ? HAS_CLFLUSHOPT : 0;
-		f |= b & (1u << 24) ? HAS_CLWB : 0;
-		f |= c & (1u << 28) ? HAS_MOVDIR64B : 0;
-	}
-	return f;
+	return (struct variant){ k->name, k->move, k->set, e };
 }
 
-static const char *const Flush_names[FLUSH_KINDS] = {
-	"noflush", "clflush", "clflushopt", "clwb"
-};
-
-static int
-flush_runs(unsigned f, int kind)
+/* a memmove kernel and the memset kernel of the same name */
+static struct variant
+pair(const char *move, const char *set)
 {
-	if (kind == FLUSH_CLFLUSHOPT && !(f & HAS_CLFLUSHOPT))
-		return 0;
-	if (kind == FLUSH_CLWB && !(f & HAS_CLWB))
-		return 0;
-	return 1;
-}
+	struct variant v = variant_of(kl_find(move));
 
-/* every variant of one family's table */
-static int
-family_variants(const struct x86_kernels *k, unsigned f, struct variant *v)
-{
-	int n = 0;
-
-	for (int fk = 0; fk < FLUSH_KINDS; fk++) {
-		if (!flush_runs(f, fk)) {
-			printf("SKIP: %s %s kernels (CPU lacks %s)\n", k->isa,
-				Flush_names[fk], Flush_names[fk]);
-			continue;
-		}
-		struct expect mov = { fk != FLUSH_NONE, 1, 0, 0, 0 };
-
-		if (k->memmove_mov[fk].fn != NULL)
-			v[n++] = (struct variant){ k->memmove_mov[fk].name,
-				k->memmove_mov[fk].fn, k->memset_mov[fk].fn,
-				mov };
-		for (int wc = 0; wc < WC_KINDS; wc++) {
-			struct expect nt = { fk != FLUSH_NONE, 0, wc, 0, 0 };
-
-			v[n++] = (struct variant){
-				k->memmove_movnt[fk][wc].name,
-				k->memmove_movnt[fk][wc].fn,
-				k->memset_movnt[fk][wc].fn, nt };
-		}
-	}
-	return n;
+	v.set = kl_find(set)->set;
+	return v;
 }
 
 /* every single-defect mutation of one correct trace, counted */
@@ -238,16 +192,12 @@ mutate_all(const struct variant *v, enum op op, size_t len, size_t off,
  * after the flushes; each mutation is applied to a correct trace.
  */
 static int
-selftest(const struct x86_kernels *k)
+selftest(void)
 {
 	const struct variant vs[2] = {
-		{ k->memmove_mov[FLUSH_CLFLUSH].name,
-			k->memmove_mov[FLUSH_CLFLUSH].fn,
-			k->memset_mov[FLUSH_CLFLUSH].fn, { 1, 1, 0, 0, 0 } },
-		{ k->memmove_movnt[FLUSH_CLFLUSH][WC_BARRIER].name,
-			k->memmove_movnt[FLUSH_CLFLUSH][WC_BARRIER].fn,
-			k->memset_movnt[FLUSH_CLFLUSH][WC_BARRIER].fn,
-			{ 1, 0, 1, 0, 0 } },
+		pair("memmove_mov_sse2_clflush", "memset_mov_sse2_clflush"),
+		pair("memmove_movnt_sse2_clflush_wcbarrier",
+			"memset_movnt_sse2_clflush_wcbarrier"),
 	};
 	static const size_t lens[] = { 1, 63, 64, 65, 100, 255, 256, 1000,
 		4097 };
@@ -265,33 +215,18 @@ selftest(const struct x86_kernels *k)
 			return -1;
 		mutate_all(&vs[j], op, len, off, j, &tried, &caught);
 	}
-	printf("self-test (%s): %lu of %lu planted trace defects caught\n",
-		k->isa, caught, tried);
+	printf("self-test (sse2): %lu of %lu planted trace defects caught\n",
+		caught, tried);
 	return caught == tried && tried > 100 ? 0 : -1;
 }
 
 int
 main(int argc, char *argv[])
 {
-	unsigned f = cpu();
-	const struct {
-		const struct x86_kernels *k;
-		unsigned need;
-		const char *feature;
-	} fams[] = {
-		{ &x86_kernels_sse2, 0, "" },
-		{ &x86_kernels_avx, HAS_AVX, "avx" },
-#ifdef HAVE_AVX512F_KERNELS
-		{ &x86_kernels_avx512f, HAS_AVX512F, "avx512f" },
-#endif
-#ifdef HAVE_MOVDIR64B_KERNELS
-		{ &x86_kernels_movdir64b, HAS_MOVDIR64B, "movdir64b" },
-#endif
-		/* their template paths on any AVX CPU */
-		{ &x86_kernels_emu_avx512f, HAS_AVX, "avx" },
-		{ &x86_kernels_emu_movdir64b, HAS_AVX, "avx" },
-	};
-	struct variant v[64];
+	static struct kernel_set set;
+	static struct pmem_kernel emu[2 * X86_FAMILY_KERNELS];
+	unsigned cpu = arch_cpu_features();
+	size_t n;
 
 	Buf = aligned_alloc(4096, ARENA + 2 * MARGIN);
 	Src = aligned_alloc(4096, ARENA + 128);
@@ -302,30 +237,20 @@ main(int argc, char *argv[])
 	Funcs.flush = traced_flush;
 
 	if (argc > 1 && strcmp(argv[1], "selftest") == 0)
-		return selftest(&x86_kernels_sse2) ? 1 : 0;
+		return selftest() ? 1 : 0;
 
-	for (size_t i = 0; i < sizeof(fams) / sizeof(fams[0]); i++) {
-		if ((f & fams[i].need) != fams[i].need) {
-			printf("SKIP: %s kernels (CPU lacks %s)\n",
-				fams[i].k->isa, fams[i].feature);
-			continue;
-		}
-		int n = family_variants(fams[i].k, f, v);
+	/* every listed kernel, and the template paths of the emulated ones */
+	n = x86_family_list(&x86_kernels_emu_avx512f, CPU_AVX, emu);
+	n += x86_family_list(&x86_kernels_emu_movdir64b, CPU_AVX, emu + n);
+	kl_collect(&set, cpu);
+	kl_add(&set, emu, n, cpu);
+	for (size_t i = 0; i < set.n; i++) {
+		struct variant v = variant_of(set.k[i]);
 
-		for (int j = 0; j < n; j++)
-			run_variant(&v[j]);
-		printf("%s: %d variants checked\n", fams[i].k->isa, n);
+		run_variant(&v);
 	}
-	const struct variant generic[] = {
-		/* compat: the reference's generic kernels flush at len 0 */
-		{ "memmove/memset_generic_flush", memmove_generic_flush,
-			memset_generic_flush, { 1, 1, 0, 0, 1 } },
-		{ "memmove/memset_generic_noflush", memmove_generic_noflush,
-			memset_generic_noflush, { 0, 1, 0, 0, 1 } },
-	};
-
-	for (size_t j = 0; j < 2; j++)
-		run_variant(&generic[j]);
+	printf("%zu variants checked\n", set.n);
+	kl_report_skipped(&set);
 	printf("flushcov: %lu kernel calls, %lu failing\n", Calls, Failures);
 	return Failures ? 1 : 0;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * libFuzzer harness: the pmem mem* family (through the API, or any kernel
- * of the families this CPU runs, called directly) against libc, with
+ * arch_kernels() lists that this CPU runs, called directly) against libc, with
  * random length, offsets, overlap, flags and fill byte; guard bytes around
  * the destination and ASan around the allocation catch stray accesses.
  */
@@ -11,11 +11,7 @@
 
 #include "funcs.h"
 #include "libpmem.h"
-#ifdef __x86_64__
-#include <cpuid.h>
-
-#include "kernels.h"
-#endif
+#include "../lib/kernel_list.h"
 
 #define GUARD 64
 #define CANARY 0xa5
@@ -24,67 +20,38 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int Plant;	/* RT_FUZZ_PLANT: the self-test's planted bug */
 
-#ifdef __x86_64__
-static const struct x86_kernels *Fams[4];
-static int Nfams, Flush_ok[FLUSH_KINDS];
+/* the listed kernels this CPU runs, copies and fills apart */
+static memmove_func Moves[KL_MAX];
+static memset_func Sets[KL_MAX];
+static size_t Nmoves, Nsets;
 
 static void
 init(void)
 {
-	unsigned a, b, c, d;
+	static struct kernel_set set;
 
 	Plant = getenv("RT_FUZZ_PLANT") != NULL;
-	Fams[Nfams++] = &x86_kernels_sse2;
-	if (__builtin_cpu_supports("avx"))
-		Fams[Nfams++] = &x86_kernels_avx;
-#ifndef NO_AVX512F_KERNELS
-	if (__builtin_cpu_supports("avx512f"))
-		Fams[Nfams++] = &x86_kernels_avx512f;
-#endif
-	Flush_ok[FLUSH_NONE] = Flush_ok[FLUSH_CLFLUSH] = 1;
-	if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) {
-		Flush_ok[FLUSH_CLFLUSHOPT] = (b >> 23) & 1;
-		Flush_ok[FLUSH_CLWB] = (b >> 24) & 1;
-#ifndef NO_MOVDIR64B_KERNELS
-		if ((c >> 28) & 1)
-			Fams[Nfams++] = &x86_kernels_movdir64b;
-#endif
+	kl_collect(&set, arch_cpu_features());
+	for (size_t i = 0; i < set.n; i++) {
+		if (set.k[i]->move)
+			Moves[Nmoves++] = set.k[i]->move;
+		else
+			Sets[Nsets++] = set.k[i]->set;
 	}
 }
 
-/* a kernel from the tables, or NULL (then the API is used) */
+/* a listed kernel, or NULL (then the API is used) */
 static const void *
 pick_kernel(uint8_t sel, int set)
 {
-	const struct x86_kernels *k = Fams[(sel >> 1) % Nfams];
-	int fk = (sel >> 3) & 3, wc = (sel >> 5) & 1, nt = (sel >> 6) & 1;
+	size_t i = (size_t)(sel >> 1);
 
-	if (!(sel & 1) || !Flush_ok[fk])
+	if (!(sel & 1))
 		return NULL;
-	if (!nt && k->memmove_mov[fk].fn == NULL)
-		nt = 1;
 	if (set)
-		return nt ? (const void *)k->memset_movnt[fk][wc].fn :
-			(const void *)k->memset_mov[fk].fn;
-	return nt ? (const void *)k->memmove_movnt[fk][wc].fn :
-		(const void *)k->memmove_mov[fk].fn;
+		return Nsets ? (const void *)Sets[i % Nsets] : NULL;
+	return Nmoves ? (const void *)Moves[i % Nmoves] : NULL;
 }
-#else
-/* other architectures: the API only */
-static void
-init(void)
-{
-	Plant = getenv("RT_FUZZ_PLANT") != NULL;
-}
-
-static const void *
-pick_kernel(uint8_t sel, int set)
-{
-	(void) sel;
-	(void) set;
-	return NULL;
-}
-#endif
 
 static unsigned
 api_flags(uint8_t b)

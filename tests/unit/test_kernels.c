@@ -25,6 +25,7 @@
 
 #include "../lib/emu_kernels.h"
 #include "../lib/guard.h"
+#include "../lib/kernel_list.h"
 #include "../lib/overlap_sweep.h"
 #include "../lib/report.h"
 #include "../lib/rnd.h"
@@ -54,52 +55,22 @@ add(const char *name, memmove_func mv, memset_func ms)
 	Nkernels++;
 }
 
-static int
-flush_supported(unsigned cpu, enum flush_kind k)
-{
-	switch (k) {
-	case FLUSH_CLFLUSHOPT:
-		return (cpu & CPU_CLFLUSHOPT) != 0;
-	case FLUSH_CLWB:
-		return (cpu & CPU_CLWB) != 0;
-	default:
-		return 1;
-	}
-}
+/* the emulated families' kernels (tests/lib/emu_kernels.h), for AVX CPUs */
+static struct pmem_kernel Emu[2 * X86_FAMILY_KERNELS];
 
 static void
-add_family(const struct x86_kernels *k, unsigned cpu)
+add_set(const struct kernel_set *s)
 {
-	for (int f = 0; f < FLUSH_KINDS; f++) {
-		if (!flush_supported(cpu, (enum flush_kind)f))
-			continue;
-		add(k->memmove_mov[f].name, k->memmove_mov[f].fn, NULL);
-		add(k->memset_mov[f].name, NULL, k->memset_mov[f].fn);
-		for (int w = 0; w < WC_KINDS; w++) {
-			add(k->memmove_movnt[f][w].name,
-				k->memmove_movnt[f][w].fn, NULL);
-			add(k->memset_movnt[f][w].name, NULL,
-				k->memset_movnt[f][w].fn);
-		}
-	}
-}
-
-/* a family that needs a CPU feature: its kernels, or a SKIP line */
-static void
-add_family_if(const struct x86_kernels *k, unsigned cpu, unsigned need,
-	const char *family, const char *feature)
-{
-	if (cpu & need)
-		add_family(k, cpu);
-	else
-		tl_skip("%s kernels: CPU has no %s", family, feature);
+	for (size_t i = 0; i < s->n; i++)
+		add(s->k[i]->name, s->k[i]->move, s->k[i]->set);
+	kl_report_skipped(s);
 }
 
 static int
 setup(void **state)
 {
 	(void) state;
-	unsigned cpu = cpu_features(NULL);
+	unsigned cpu = arch_cpu_features();
 
 	pmem_init();	/* the generic kernels flush through Funcs */
 	Src_area = guard_alloc(AREA);
@@ -107,25 +78,13 @@ setup(void **state)
 	Ref_area = guard_alloc(AREA);
 	rnd_fill(&Seed, Src_area, AREA);
 
-	add_family(&x86_kernels_sse2, cpu);
-	add_family_if(&x86_kernels_avx, cpu, CPU_AVX, "avx", "AVX");
-#ifndef NO_AVX512F_KERNELS
-	add_family_if(&x86_kernels_avx512f, cpu, CPU_AVX512F, "avx512f",
-		"AVX-512F");
-#endif
-#ifndef NO_MOVDIR64B_KERNELS
-	add_family_if(&x86_kernels_movdir64b, cpu, CPU_MOVDIR64B,
-		"movdir64b", "MOVDIR64B");
-#endif
-	/* the same template paths on any AVX CPU (tests/lib/emu_kernels.h) */
-	add_family_if(&x86_kernels_emu_avx512f, cpu, CPU_AVX, "emu_avx512f",
-		"AVX");
-	add_family_if(&x86_kernels_emu_movdir64b, cpu, CPU_AVX,
-		"emu_movdir64b", "AVX");
-	add("memmove_generic_flush", memmove_generic_flush, NULL);
-	add("memmove_generic_noflush", memmove_generic_noflush, NULL);
-	add("memset_generic_flush", NULL, memset_generic_flush);
-	add("memset_generic_noflush", NULL, memset_generic_noflush);
+	static struct kernel_set set;
+	size_t n = x86_family_list(&x86_kernels_emu_avx512f, CPU_AVX, Emu);
+
+	n += x86_family_list(&x86_kernels_emu_movdir64b, CPU_AVX, Emu + n);
+	kl_collect(&set, cpu);
+	kl_add(&set, Emu, n, cpu);
+	add_set(&set);
 	printf("testing %d kernels\n", Nkernels);
 	return 0;
 }

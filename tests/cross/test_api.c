@@ -1,17 +1,21 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * libpmem's API on a temporary file, through the shared library. Builds
- * for aarch64 (run under QEMU against our library) and for the host (run
- * against the reference), so the two "basic" reports can be diffed.
+ * for each cross-tested architecture (run under QEMU against our library
+ * or that architecture's reference) and for the host (run against the
+ * reference), so the "basic" reports can be diffed.
  *
  * usage: test_api GROUP DIR; GROUP is one of
  *   basic  versions, pmem_map_file errors and mappings, is_pmem, msync,
  *          deep flush/persist, unmap, every copy/fill entry point and
  *          flag against libc; prints a report free of addresses
  *   force  PMEM_IS_PMEM_FORCE=1 is set: pmem_is_pmem says 1
- *   count  aarch64 only: counts the DC CVAP/CVADP instructions each call
+ *   count  aarch64: counts the DC CVAP/CVADP instructions each call
  *          executes (dctrap.h) and compares with what the CPU's hwcaps,
- *          the line size and PMEM_NO_FLUSH say they must be
+ *          the line size and PMEM_NO_FLUSH say they must be; ppc64le and
+ *          riscv64: the flush and fence instructions (insn_trap.h), for
+ *          cache blocks of TEST_BLOCK bytes (unset or 0: no flush
+ *          instruction at all)
  *   cpu    aarch64 only: prints what the hwcaps, CTR_EL0 and eADR say,
  *          for run.sh to derive the log lines it expects
  */
@@ -23,21 +27,20 @@
 
 #ifdef __aarch64__
 #include <sys/auxv.h>
-#include "dctrap.h"
+#include "../aarch64/dctrap.h"
+#elif defined(__powerpc64__) || defined(__riscv)
+#define INSN_TRAP 1
+#include "../lib/insn_trap.h"
 #endif
-#include "../lib/report.h"
-#include "../lib/rnd.h"
+#include "../lib/tlib.h"
 
 #include <libpmem.h>
-
-/* a fixed seed: every run feeds the same bytes */
-static uint64_t Seed = 0x9e3779b97f4a7c15ULL;
 
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 
 static const char *Dir;
-#ifdef __aarch64__
-static int Trapping;	/* DC CVAP traps and dctrap.h counts it */
+#if defined(__aarch64__) || defined(INSN_TRAP)
+static int Trapping;	/* the flush instruction traps and is counted */
 #endif
 
 /* pmem_errormsg() with the test directory replaced by <dir> */
@@ -78,7 +81,7 @@ versions(void)
 		printf("check_version(%u, %u): %s\n", v[i][0], v[i][1],
 			m ? m : "NULL");
 	}
-	TL_CHECK(pmem_check_version(PMEM_MAJOR_VERSION,
+	T_CHECK(pmem_check_version(PMEM_MAJOR_VERSION,
 		PMEM_MINOR_VERSION) == NULL, "own version refused");
 }
 
@@ -100,7 +103,7 @@ map_errors(void)
 	p = pmem_map_file(path("missing"), 0, 0, 0600, &ml, &ip);
 	print_err("map missing file", p);
 	p = pmem_map_file(path("f1"), 8192, PMEM_FILE_CREATE, 0600, &ml, &ip);
-	TL_CHECK(p != NULL, "create f1: %s", pmem_errormsg());
+	T_CHECK(p != NULL, "create f1: %s", pmem_errormsg());
 	if (p)
 		pmem_unmap(p, ml);
 	errno = 0;
@@ -139,7 +142,7 @@ op_flags(char *d, const char *s, size_t n, int c, unsigned op,
 	case 1: r = pmem_memcpy(d, s, n, flags); break;
 	default: r = pmem_memset(d, c, n, flags); break;
 	}
-	TL_CHECK(r == d, "%s return", names[op]);
+	T_CHECK(r == d, "%s return", names[op]);
 }
 
 static void
@@ -155,7 +158,7 @@ op_variants(char *d, const char *s, size_t n, int c, unsigned which)
 	case 4: r = pmem_memset_persist(d, c, n); break;
 	default: r = pmem_memset_nodrain(d, c, n); break;
 	}
-	TL_CHECK(r == d, "variant %u return", which);
+	T_CHECK(r == d, "variant %u return", which);
 }
 
 /* each operation on the mapping against the same on a private buffer */
@@ -173,8 +176,8 @@ copies(char *p, size_t len)
 	char *src = malloc(len), *ref = malloc(len);
 	unsigned long runs = 0;
 
-	rnd_fill(&Seed, src, len);
-	rnd_fill(&Seed, p, len);
+	t_fill_random(src, len);
+	t_fill_random(p, len);
 	memcpy(ref, p, len);
 	for (unsigned o = 0; o < 3; o++)
 	for (size_t f = 0; f < sizeof(flags) / sizeof(*flags); f++)
@@ -213,7 +216,7 @@ copies(char *p, size_t len)
 		memmove(ref + 100, ref + 100 + dist, n);
 		runs += 2;
 	}
-	TL_CHECK(memcmp(p, ref, len) == 0, "mapping differs from libc's "
+	T_CHECK(memcmp(p, ref, len) == 0, "mapping differs from libc's "
 		"result");
 	printf("%lu copy/fill calls, result %s\n", runs,
 		memcmp(p, ref, len) == 0 ? "as libc's" : "WRONG");
@@ -236,7 +239,7 @@ group_basic(void)
 
 	if (p == NULL) {
 		print_err("map pool", p);
-		tl_fail("cannot map the pool");
+		T_FAIL("cannot map the pool");
 		return;
 	}
 	printf("map pool: mapped_len %zu is_pmem %d pmem_is_pmem %d\n", ml,
@@ -275,10 +278,10 @@ group_force(void)
 	char *p = pmem_map_file(path("forced"), 1 << 16, PMEM_FILE_CREATE,
 		0600, &ml, &ip);
 
-	TL_CHECK(p != NULL, "map: %s", pmem_errormsg());
+	T_CHECK(p != NULL, "map: %s", pmem_errormsg());
 	if (p == NULL)
 		return;
-	TL_CHECK(pmem_is_pmem(p, ml) == 1, "PMEM_IS_PMEM_FORCE=1 ignored");
+	T_CHECK(pmem_is_pmem(p, ml) == 1, "PMEM_IS_PMEM_FORCE=1 ignored");
 	pmem_unmap(p, ml);
 	unlink(path("forced"));
 }
@@ -339,7 +342,7 @@ static void
 expect(const char *what, struct dcs got, unsigned long cvap,
 	unsigned long cvap_max, unsigned long cvadp)
 {
-	TL_CHECK(got.cvap >= cvap && got.cvap <= cvap_max &&
+	T_CHECK(got.cvap >= cvap && got.cvap <= cvap_max &&
 		got.cvadp == cvadp, "%s: DC CVAP %lu DC CVADP %lu, expected "
 		"%lu..%lu and %lu", what, got.cvap, got.cvadp, cvap,
 		cvap_max, cvadp);
@@ -366,15 +369,104 @@ group_cpu(void)
 #endif
 }
 
+#ifdef INSN_TRAP
+/* blocks of `block` bytes overlapping [p, p + n), n > 0 */
+static unsigned long
+blocks_of(const char *p, size_t n, size_t block)
+{
+	return (unsigned long)(((uintptr_t)p + n - 1) / block -
+		(uintptr_t)p / block + 1);
+}
+
+static void
+expect_flushes(const char *what, unsigned long f, unsigned long d,
+	unsigned long want, unsigned long want_max)
+{
+	T_CHECK(f >= want && f <= want_max, "%s: %lu %s, expected %lu..%lu",
+		what, f, TRAP_FLUSH_NAME, want, want_max);
+	printf("%-36s %s %5lu  %s %lu\n", what, TRAP_FLUSH_NAME, f,
+		TRAP_FENCE_NAME, d);
+}
+
+/* flush instructions one call executes, against [want, want_max] */
+#define EXPECT_FLUSHES(what, call, want, want_max) do { \
+	unsigned long f0 = Trap_flushes, d0 = Trap_fences; \
+	call; \
+	expect_flushes(what, Trap_flushes - f0, Trap_fences - d0, want, \
+		want_max); \
+} while (0)
+
+/*
+ * block 0: no flush instruction at all; otherwise one per block (none
+ * from pmem_flush under PMEM_NO_FLUSH=1), and twice at most where a
+ * kernel may clean a block after each part it stores: any number from
+ * one per block with TEST_COUNT_LOOSE=1, for a reference that cleans
+ * more often. ppc64le also counts one phwsync per drain.
+ */
+static int
+group_count_blocks(size_t block)
+{
+	size_t ml;
+	int ip;
+	char *p = pmem_map_file(path("count"), 1 << 16, PMEM_FILE_CREATE,
+		0600, &ml, &ip);
+	static char src[8192];
+	const char *nf = getenv("PMEM_NO_FLUSH");
+	unsigned long flush = !(nf && strcmp(nf, "1") == 0);
+	unsigned long most = getenv("TEST_COUNT_LOOSE") ? 1000 : 2;
+	unsigned long n4k, n100;
+
+	if (!Trapping) {
+		printf("SKIP: the flush instruction runs natively here\n");
+		return 77;
+	}
+	if (p == NULL) {
+		T_FAIL("map: %s", pmem_errormsg());
+		return 1;
+	}
+	n4k = block ? blocks_of(p, 4096, block) : 0;
+	n100 = block ? blocks_of(p + 3, 100, block) : 0;
+	EXPECT_FLUSHES("pmem_flush 4096", pmem_flush(p, 4096), flush * n4k,
+		flush * n4k);
+	EXPECT_FLUSHES("pmem_persist 100 at +3", pmem_persist(p + 3, 100),
+		flush * n100, flush * n100);
+	EXPECT_FLUSHES("pmem_deep_flush 4096", pmem_deep_flush(p, 4096), n4k,
+		n4k);
+	EXPECT_FLUSHES("pmem_memcpy 4096 NOFLUSH", pmem_memcpy(p, src, 4096,
+		PMEM_F_MEM_NOFLUSH), 0, 0);
+	EXPECT_FLUSHES("kernel: pmem_memcpy_persist 4096",
+		pmem_memcpy_persist(p, src, 4096), flush * n4k,
+		flush * most * n4k);
+	EXPECT_FLUSHES("kernel: pmem_memset_persist 100 at +3",
+		pmem_memset_persist(p + 3, 1, 100), flush * n100,
+		flush * most * n100);
+#ifdef __powerpc64__
+	unsigned long d0 = Trap_fences;
+
+	pmem_drain();
+	T_CHECK(Trap_fences - d0 == 1, "pmem_drain: %lu phwsync",
+		Trap_fences - d0);
+	printf("pmem_drain: phwsync %lu\n", Trap_fences - d0);
+#endif
+	pmem_unmap(p, ml);
+	unlink(path("count"));
+	return t_result("count");
+}
+#endif
+
 static int
 group_count(void)
 {
-#ifndef __aarch64__
-	tl_skip("count is for aarch64 only");
+#ifdef INSN_TRAP
+	const char *b = getenv("TEST_BLOCK");
+
+	return group_count_blocks(b ? (size_t)atoi(b) : 0);
+#elif !defined(__aarch64__)
+	printf("SKIP: count is for the cross-tested architectures only\n");
 	return 77;
 #else
 	if (!Trapping) {
-		tl_skip("DC CVAP runs natively here, cannot count it");
+		printf("SKIP: DC CVAP runs natively here, cannot count it\n");
 		return 77;
 	}
 	uint64_t ctr;
@@ -393,7 +485,7 @@ group_count(void)
 	static char src[8192];
 
 	if (p == NULL) {
-		tl_fail("map: %s", pmem_errormsg());
+		T_FAIL("map: %s", pmem_errormsg());
 		return 1;
 	}
 	printf("dcpop %d dcpodp %d line %zu flushing %d\n", dcpop, dcpodp,
@@ -431,7 +523,7 @@ group_count(void)
 		PMEM_F_MEM_NOFLUSH)), 0, 0, 0);
 	pmem_unmap(p, ml);
 	unlink(path("count"));
-	return tl_failures() != 0;
+	return t_result("count");
 #endif
 }
 
@@ -447,6 +539,9 @@ main(int argc, char *argv[])
 #ifdef __aarch64__
 	/* also lets QEMU < 8.0 user mode run the DC CVAP the library issues */
 	Trapping = dctrap_install();
+#elif defined(INSN_TRAP)
+	/* and QEMU 7.2 run dcbstps, phwsync and cbo.clean */
+	Trapping = trap_install();
 #endif
 	if (strcmp(argv[1], "basic") == 0)
 		group_basic();
@@ -458,5 +553,5 @@ main(int argc, char *argv[])
 		return group_cpu();
 	else
 		return 2;
-	return tl_failures() != 0;
+	return t_result(argv[1]);
 }
