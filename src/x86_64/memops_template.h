@@ -95,17 +95,6 @@ TPL(copy_small)(char *d, const char *s, size_t n)
 
 		_mm_storeu_si128((__m128i *)d, a);
 		_mm_storeu_si128((__m128i *)(d + n - 16), b);
-	} else if (n == 8) {
-		/*
-		 * One load, not two of the same bytes: a load that straddles
-		 * an earlier overlapping store waits for it, and twice as
-		 * long with two (8-byte overlapping moves: 0.95-0.98 of the
-		 * reference with two loads)
-		 */
-		uint64_t a;
-
-		memcpy(&a, s, 8);
-		memcpy(d, &a, 8);
 	} else if (n >= 8) {
 		uint64_t a, b;
 
