@@ -132,11 +132,16 @@ main(int argc, char *argv[])
 	if (argc == 3 && strcmp(argv[1], "overlap") == 0)
 		return overlap_edge(strtoull(argv[2], NULL, 0));
 	if (probe) {
-		/* small temporal, large non-temporal, NOFLUSH */
+		/*
+		 * small temporal, large non-temporal, NOFLUSH, and both sides
+		 * of the default non-temporal threshold (256)
+		 */
 		for (int op = 0; op < 3; op++) {
 			bad |= one(op, 0, 0, 100, 0);
 			bad |= one(op, 0, 0, 4096, 0);
 			bad |= one(op, 0, 0, 100, PMEM_F_MEM_NOFLUSH);
+			bad |= one(op, 0, 0, 255, 0);
+			bad |= one(op, 0, 0, 256, 0);
 		}
 		return bad;
 	}

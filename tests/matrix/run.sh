@@ -234,6 +234,19 @@ overlap_boundary() {
 		{ grep -E 'overlapping|len '"$((n - 1))"'$|len '"$n"'$' "$log"; return 1; }
 }
 
+# the default threshold: 255 bytes with ordinary stores, 256 streaming, for
+# copies and fills alike
+threshold_edge() {
+	LD_LIBRARY_PATH="$PMEM_DEBUG_LIBDIR" PMEM_LOG_LEVEL=15 "$bin" probe \
+		2>"$log" || return 1
+	grep -q 'non-temporal threshold: 256 bytes' "$log" &&
+	grep -Eq 'memmove_mov_[a-z0-9]+_[a-z]+\] dst .* len 255$' "$log" &&
+	grep -Eq 'memmove_movnt_[a-z0-9_]+\] dst .* len 256$' "$log" &&
+	grep -Eq 'memset_mov_[a-z0-9]+_[a-z]+\] dst .* len 255$' "$log" &&
+	grep -Eq 'memset_movnt_[a-z0-9_]+\] dst .* len 256$' "$log" ||
+		{ grep -E 'threshold|len 25[56]$' "$log"; return 1; }
+}
+
 threshold() { # PMEM_MOVNT_THRESHOLD changes which kernel a 100-byte copy uses
 	env PMEM_MOVNT_THRESHOLD=0 LD_LIBRARY_PATH="$PMEM_DEBUG_LIBDIR" \
 		PMEM_LOG_LEVEL=15 "$bin" probe 2>"$log" || return 1
@@ -269,6 +282,7 @@ for e in "${envs[@]}"; do
 	done
 done
 check "matrix [PMEM_MOVNT_THRESHOLD=0 / 1000000]" threshold
+check "matrix: the default threshold, 255 and 256 bytes" threshold_edge
 check "matrix: hotpath self-test: each planted call is caught" hotpath_catches
 check "matrix: cpuid runs only at load time (in cpu_features, from arch_init)" \
 	cpuid_at_load_only
