@@ -186,6 +186,62 @@ if [ -x "$logbin" ] && [ -e "$spy" ]; then
 		default_speaks "$PMEM_DEBUG_LIBDIR" stderr
 fi
 
+# The same at the socket a syslog daemon reads: in a private mount
+# namespace, over a /dev of its own, a sink is bound at /dev/log, so
+# whatever way libc takes to syslog ends there, preload or not.
+sink=$out/syslog_sink
+devlog_run() {	# name libdir cmd...: the datagrams land in $scratch/name.dev
+	local name=$1 lib=$2 t
+	shift 2
+	t=$(mktemp -d -p "$scratch")
+	unshare -m --propagation private bash -c '
+		t=$1 sink=$2 lib=$3
+		shift 3
+		mkdir "$t/dev" && mount --bind /dev "$t/dev" &&
+			mount -t tmpfs tmpfs /dev || exit 3
+		for n in null zero full random urandom; do
+			touch "/dev/$n" && mount --bind "$t/dev/$n" "/dev/$n" ||
+				exit 3
+		done
+		"$sink" /dev/log "$t/ready" "$t/out" "$t/stop" &
+		for i in $(seq 100); do
+			[ -e "$t/ready" ] && break
+			sleep 0.05
+		done
+		LD_LIBRARY_PATH=$lib "$@" 2>/dev/null
+		rc=$?
+		touch "$t/stop"
+		wait
+		exit $rc' _ "$t" "$sink" "$lib" "$@"
+	local rc=$?
+	cp "$t/out" "$scratch/$name.dev" 2>/dev/null || : >"$scratch/$name.dev"
+	[ -e "$t/ready" ] || { echo "the sink never bound /dev/log"; return 3; }
+	return $rc
+}
+socket_silent_112() {	# libdir
+	devlog_run old112 "$1" "$bin" "$(mktemp -d -p "$scratch")" map_errors ||
+		return 1
+	[ ! -s "$scratch/old112.dev" ] || { cat "$scratch/old112.dev"; return 1; }
+}
+socket_hears_api() {	# libdir: the sink works: a 2.1 program is heard
+	devlog_run new21 "$1" "$logbin" default_on x
+	grep -q 'pmem_map_file.*open /nonexistent/default-on' \
+		"$scratch/new21.dev" || { echo "nothing reached /dev/log"; return 1; }
+}
+if [ "$(id -u)" -ne 0 ] || ! command -v unshare >/dev/null; then
+	skip "syslog socket checks: need root and unshare (private /dev/log)"
+elif ! $CC -Wall -Wextra -Werror "$PMEM_TOPDIR/tests/api/syslog_sink.c" \
+    -o "$sink"; then
+	fail "api: building syslog_sink"
+elif [ -x "$logbin" ]; then
+	check "1.12.1 program: nothing reaches a /dev/log socket (release)" \
+		socket_silent_112 "$PMEM_RELEASE_LIBDIR"
+	check "1.12.1 program: nothing reaches a /dev/log socket (debug)" \
+		socket_silent_112 "$PMEM_DEBUG_LIBDIR"
+	check "self-test: a program using the 2.1 API is heard at /dev/log" \
+		socket_hears_api "$PMEM_RELEASE_LIBDIR"
+fi
+
 log_names_entry_point() {
 	local err=$scratch/entry.err
 	run_api "$PMEM_DEBUG_LIBDIR" map_errors PMEM_LOG_LEVEL=1 2>"$err"
