@@ -51,6 +51,8 @@ int lib_load(struct lib *l, const char *name, const char *path,
 	const struct envlist *a, const struct envlist *b);
 void lib_unload(struct lib *l);
 const char *default_ref_path(void);
+char *lib_describe(const char *path, const struct envlist *base,
+	const char *kv);
 
 /* What the CPU and the OS let the hardware kernels use. */
 struct cpu {
@@ -64,9 +66,12 @@ struct cpu {
 	int erms;
 	int fsrm;
 	size_t llc;		/* last-level cache, bytes */
+	const char *llc_from;	/* where llc came from, for the report */
+	char lib_cpu[256];	/* our libpmem's "CPU (...)" line, or "" */
+	char lib_model[128];	/* its "CPU model:" line, or "" */
 };
 
-void cpu_detect(struct cpu *c);
+void cpu_detect(struct cpu *c, const char *ours);
 void cpu_slug(const struct cpu *c, char *buf, size_t len);
 
 enum flush_kind { FLUSH_CLWB, FLUSH_CLFLUSHOPT, FLUSH_CLFLUSH };

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "bench.h"
@@ -152,60 +151,6 @@ refset_contenders(struct bench *bn, struct pass *p)
 }
 
 /*
- * Our library run as a program prints what it chose at load time under
- * the environment it was given. A contender that chose as the default did
- * runs the same code: its cells measure noise, and it cannot be the
- * fastest. NULL when the library cannot run as a program (the
- * reference, a wrapper, another build).
- */
-static char *
-describe(const char *path, const struct envlist *base, const char *kv)
-{
-	char *text = NULL, line[512];
-	size_t len = 0, i;
-	int fd[2], st = -1, on = 0;
-	FILE *f, *mem;
-	pid_t pid;
-
-	if (pipe(fd) != 0)
-		return NULL;
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		dup2(fd[1], STDOUT_FILENO);
-		close(fd[0]);
-		close(fd[1]);
-		if (freopen("/dev/null", "w", stderr) == NULL)
-			_exit(127);
-		for (i = 0; i < base->n; i++)
-			putenv((char *)base->v[i]);
-		if (kv != NULL)
-			putenv((char *)kv);
-		execl(path, path, (char *)NULL);
-		_exit(127);
-	}
-	close(fd[1]);
-	f = fdopen(fd[0], "r");
-	mem = open_memstream(&text, &len);
-	while (f != NULL && mem != NULL && fgets(line, sizeof(line), f)) {
-		if (on)
-			fputs(line, mem);
-		on = on || strstr(line, "chosen at load time") != NULL;
-	}
-	if (f != NULL)
-		fclose(f);
-	if (mem != NULL)
-		fclose(mem);
-	if (pid > 0)
-		waitpid(pid, &st, 0);
-	if (pid < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0 || len == 0) {
-		free(text);
-		return NULL;
-	}
-	return text;
-}
-
-/*
  * Each instance gets the main table's environment for its side, then its
  * own setting on top (env_apply sets the second list last).
  */
@@ -223,8 +168,12 @@ load_contenders(struct bench *bn, struct pass *p)
 		env_add(&base, bn->opt.env_both.v[j]);
 	for (j = 0; j < side->n; j++)
 		env_add(&base, side->v[j]);
+	/*
+	 * A contender that chose as the default did runs the same code: its
+	 * cells measure noise, and it cannot be the fastest.
+	 */
 	if (p->choices)
-		p->v[0].chose = describe(path, &base, NULL);
+		p->v[0].chose = lib_describe(path, &base, NULL);
 	for (i = 0; i < p->nv; i++) {
 		struct contender *v = &p->v[i];
 		struct envlist own = { &v->env, 1 };
@@ -232,7 +181,7 @@ load_contenders(struct bench *bn, struct pass *p)
 		if (v->env == NULL)
 			continue;
 		if (p->v[0].chose != NULL) {
-			v->chose = describe(path, &base, v->env);
+			v->chose = lib_describe(path, &base, v->env);
 			v->same = v->chose != NULL &&
 				strcmp(v->chose, p->v[0].chose) == 0;
 		}

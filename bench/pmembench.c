@@ -142,13 +142,14 @@ parse_pair(const char *arg, unsigned v[2])
 		v[1] = (unsigned)strtoul(end + 1, NULL, 10);
 }
 
+/* model name and CPUID flags: the slug needs no library */
 static void
 print_slug(void)
 {
 	struct cpu c;
 	char slug[160];
 
-	cpu_detect(&c);
+	cpu_detect(&c, NULL);
 	cpu_slug(&c, slug, sizeof(slug));
 	printf("%s\n", slug);
 }
@@ -328,7 +329,7 @@ main(int argc, char **argv)
 	o = &bn->opt;
 	parse_args(bn, argc, argv);
 	crash_handlers();
-	cpu_detect(&bn->cpu);
+	cpu_detect(&bn->cpu, o->ours);
 	if (o->out != NULL && out_open(o->out) != 0) {
 		perror(o->out);
 		return 2;

@@ -65,9 +65,13 @@ print_machine(const struct bench *bn)
 		fclose(f);
 	}
 	uname(&u);
-	out("Machine: %s, %ld online CPUs, LLC %zu MiB, Linux %s\n\n",
+	out("Machine: %s, %ld online CPUs, LLC %zu MiB (%s), Linux %s\n\n",
 		bn->cpu.model, sysconf(_SC_NPROCESSORS_ONLN), bn->cpu.llc / MIB,
-		u.release);
+		bn->cpu.llc_from, u.release);
+	if (bn->cpu.lib_cpu[0] != '\0' || bn->cpu.lib_model[0] != '\0')
+		out("CPU as our libpmem reports it: %s%s%s\n\n",
+			bn->cpu.lib_cpu, bn->cpu.lib_cpu[0] &&
+			bn->cpu.lib_model[0] ? "; " : "", bn->cpu.lib_model);
 	out("CPU flags: avx2 %s, avx512f %s, clwb %s, clflushopt %s, "
 		"movdir64b %s, erms %s, fsrm %s (hardware kernels flush "
 		"with %s)\n\n",
