@@ -17,6 +17,7 @@
 #define MIB (1024UL * 1024)
 #define MAX_SIZES 64
 #define MAX_CASES 1024
+#define MAX_LIMS 16	/* hardware-limit kernels */
 
 /* One libpmem, loaded into its own link-map namespace. */
 struct lib {
@@ -50,6 +51,8 @@ int lib_load(struct lib *l, const char *name, const char *path,
 	const struct envlist *a, const struct envlist *b);
 void lib_unload(struct lib *l);
 const char *default_ref_path(void);
+char *lib_describe(const char *path, const struct envlist *base,
+	const char *kv);
 
 /* What the CPU and the OS let the hardware kernels use. */
 struct cpu {
@@ -62,15 +65,17 @@ struct cpu {
 	int movdir64b;
 	int erms;
 	int fsrm;
+	size_t llc;		/* last-level cache, bytes */
+	const char *llc_from;	/* where llc came from, for the report */
+	char lib_cpu[256];	/* our libpmem's "CPU (...)" line, or "" */
+	char lib_model[128];	/* its "CPU model:" line, or "" */
 };
 
-void cpu_detect(struct cpu *c);
+void cpu_detect(struct cpu *c, const char *ours);
 void cpu_slug(const struct cpu *c, char *buf, size_t len);
-size_t llc_size(void);
 
 enum flush_kind { FLUSH_CLWB, FLUSH_CLFLUSHOPT, FLUSH_CLFLUSH };
 
-extern enum flush_kind hw_flush_kind;
 const char *hw_flush_name(void);
 
 /* Library-free kernels; each ends with the fence a persistent copy needs. */
@@ -85,6 +90,9 @@ void hw_movsb_flush(void *dst, const void *src, size_t len);
 void hw_ntcopy_avx2(void *dst, const void *src, size_t len);
 void hw_ntcopy_avx512(void *dst, const void *src, size_t len);
 void hw_movdir64b(void *dst, const void *src, size_t len);
+
+/* the one small file every pmem_is_pmem() mapping maps */
+#define MAP_LEN_ISPMEM 4096
 
 /* Bytes on each side of an operated range that must stay untouched. */
 #define GUARD 64
@@ -151,13 +159,12 @@ next_slot(struct bcase *c)
 
 extern const struct opdef Ops[];
 extern const size_t NOps;
-extern volatile int Sink;
 
-int check_case(const struct lib *l, struct bcase *c, int *result,
-	char *why, size_t whylen);
+int check_case(const struct lib *l, struct bcase *c, int *result, char *why,
+	size_t whylen);
 void fill_random(void *p, size_t len, uint64_t seed);
 
-/* pmembench.c: options, the cases, output helpers, buffers and files */
+/* pmembench.c: the command line; struct bench: what main() passes down */
 struct options {
 	const char *ref;
 	const char *ours;
@@ -192,31 +199,66 @@ struct size_spec {
 
 struct tcase {
 	const struct opdef *op;
-	size_t si;		/* index into Sizes */
+	size_t si;		/* index into bench.sizes */
 };
 
-extern struct options Opt;
-extern struct lib Side[2];	/* [0] reference, [1] ours */
-extern struct cpu Cpu;
-extern struct size_spec Sizes[MAX_SIZES];
-extern size_t NSizes;
-extern struct tcase Cases[MAX_CASES];
-extern size_t NCases;
-/* what runs now, for the crash report */
-extern const char *volatile Where_side;
-extern const char *volatile Where;
+/* Mappings of one small file, held open while pmem_is_pmem() is timed. */
+struct mapset {
+	void **addr;
+	size_t *len;
+	int n;
+};
 
+/*
+ * One benchmark run: main() fills it and passes it down; no file shares
+ * a writable global with another.
+ */
+struct bench {
+	struct options opt;
+	struct lib side[2];	/* [0] reference, [1] ours */
+	struct cpu cpu;
+	struct size_spec sizes[MAX_SIZES];
+	size_t nsizes;
+	struct tcase cases[MAX_CASES];
+	size_t ncases;
+	struct mapset maps[2];	/* by side */
+	const char *huge_how;	/* how the arenas got huge pages */
+	unsigned long trials, retried, preempted;
+	/* limits.c: ns per operation of each kernel, by index into sizes */
+	double lim_ns[MAX_SIZES][MAX_LIMS];
+};
+
+/* out.c: the report, progress lines, formatting; calls nothing above it */
+int out_open(const char *path);
+void out_close(void);
 void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *fmt_size(size_t s, char *buf, size_t len);
 const char *fmt_time(double ns, char *buf, size_t len);
 const char *mis_name(unsigned mis);
-int filter_match(const char *name);
-size_t cold_footprint(void);
-void geometry(size_t size, size_t *stride, unsigned *nslots);
+double quantile(double *v, size_t n, double q);
+
+/* files.c: the temporary directory, mapped files, the crash handler */
+int files_init(const char *dir);
+void make_map_file(size_t size);
 char *map_path(size_t size);
-void set_maps(int side, int want);
+void set_maps(struct bench *bn, int side, int want);
+void where_set_side(const char *side);
+void where_set_what(const char *what);
+const char *where_what(void);
+void crash_handlers(void);
+
+/* arena.c: the buffers the cases operate in */
+size_t cold_footprint(const struct bench *bn);
+void geometry(const struct bench *bn, size_t size, size_t *stride,
+	unsigned *nslots);
+char *alloc_arena(struct bench *bn, size_t len);
+long anon_huge_kib(void);
+
+/* cases.c: the cases of this run */
+int filter_match(const struct bench *bn, const char *name);
+void build_cases(struct bench *bn);
 
 /* sched.c: trials and the schedule */
 struct result {
@@ -236,19 +278,19 @@ now_ns(void)
 	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
-extern unsigned long Trials, Retried, Preempted;
-void case_init(struct bcase *c, const struct tcase *t, char *src, char *dst,
-	char *where, size_t wlen);
-double trial(const struct lib *l, struct bcase *c, unsigned k);
-unsigned calibrate(const struct lib *l, struct bcase *c);
-double quantile(double *v, size_t n, double q);
+void case_init(struct bench *bn, struct bcase *c, const struct tcase *t,
+	char *src, char *dst, char *where, size_t wlen);
+double trial(struct bench *bn, const struct lib *l, struct bcase *c,
+	unsigned k);
+unsigned calibrate(struct bench *bn, const struct lib *l, struct bcase *c);
 struct summary;
-void run_all(char *src, char *dst, struct summary *sum, double deadline);
+void run_all(struct bench *bn, char *src, char *dst, struct summary *sum,
+	double deadline);
 
 /* limits.c: hardware limits */
-void measure_limits(char *src, char *dst);
-void print_limits(void);
-loop_func best_limit(size_t si, enum limit_kind kind);
+void measure_limits(struct bench *bn, char *src, char *dst);
+void print_limits(const struct bench *bn);
+loop_func best_limit(const struct bench *bn, size_t si, enum limit_kind kind);
 
 /* targets.c: the speed targets against this run */
 #define TARGET_NAMES 6	/* cases named below the floor, at most */
@@ -271,11 +313,12 @@ struct targets {
 	char ref_low[TARGET_NAMES][112];
 };
 
-void case_name(const struct tcase *t, char *buf, size_t len);
-void note_target(struct targets *g, const struct tcase *t,
-	const struct result *r);
-void note_refset(struct targets *g, const struct tcase *t, double ratio,
-	const char *setting);
+void case_name(const struct bench *bn, const struct tcase *t, char *buf,
+	size_t len);
+void note_target(const struct bench *bn, struct targets *g,
+	const struct tcase *t, const struct result *r);
+void note_refset(const struct bench *bn, struct targets *g,
+	const struct tcase *t, double ratio, const char *setting);
 void print_targets(const struct targets *g, double geomean, unsigned nsum);
 
 /* report.c: the markdown report */
@@ -292,17 +335,20 @@ struct summary {
 
 double loadavg(void);
 void print_cmdline(int argc, char **argv);
-void print_machine(void);
-void print_libs(int aa);
-void print_table_head(void);
-void print_row(const struct tcase *t, const struct result *r);
-void note_result(struct summary *s, const struct tcase *t,
+void print_machine(const struct bench *bn);
+void print_libs(const struct bench *bn, int aa);
+void print_table_head(const struct bench *bn);
+void print_row(const struct bench *bn, const struct tcase *t,
 	const struct result *r);
+void note_result(const struct bench *bn, struct summary *s,
+	const struct tcase *t, const struct result *r);
 void print_summary(struct summary *s, int aa);
-void print_end(struct summary *s, int aa, double t_start, double load0);
+void print_end(const struct bench *bn, struct summary *s, int aa,
+	double t_start, double load0);
 
 /* choices.c: the passes that hold one library against several instances */
-void run_choices(char *src, char *dst, struct summary *sum);
-void run_ref_settings(char *src, char *dst, struct summary *sum);
+void run_choices(struct bench *bn, char *src, char *dst, struct summary *sum);
+void run_ref_settings(struct bench *bn, char *src, char *dst,
+	struct summary *sum);
 
 #endif

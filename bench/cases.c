@@ -12,7 +12,8 @@
 
 #include "bench.h"
 
-volatile int Sink;
+/* the read cases store their sum here so the loads are not dropped */
+static volatile int Sink;
 
 enum op_id {
 	OP_MEMCPY_PERSIST,
@@ -490,4 +491,53 @@ check_case(const struct lib *l, struct bcase *c, int *result, char *why,
 		rc = compare(slot, want, span, d, slot, why, whylen);
 	free(want);
 	return rc;
+}
+
+
+int
+filter_match(const struct bench *bn, const char *name)
+{
+	char *copy, *tok, *save = NULL;
+	int hit = 0;
+
+	if (bn->opt.filter == NULL)
+		return 1;
+	copy = strdup(bn->opt.filter);
+	for (tok = strtok_r(copy, ",", &save); tok != NULL && !hit;
+			tok = strtok_r(NULL, ",", &save))
+		hit = strstr(name, tok) != NULL;
+	free(copy);
+	return hit;
+}
+
+/* Every operation the filter keeps at every size it takes. */
+void
+build_cases(struct bench *bn)
+{
+	size_t o, i;
+
+	for (o = 0; o < NOps; o++) {
+		if (!filter_match(bn, Ops[o].name))
+			continue;
+		for (i = 0; i < bn->nsizes; i++) {
+			const struct size_spec *sp = &bn->sizes[i];
+
+			if (sp->mis && !Ops[o].misalign)
+				continue;
+			if (Ops[o].max_size && sp->size > Ops[o].max_size)
+				continue;
+			if (sp->size < Ops[o].min_size)
+				continue;
+			if (bn->ncases == MAX_CASES) {
+				fprintf(stderr, "pmembench: too many cases\n");
+				exit(2);
+			}
+			bn->cases[bn->ncases].op = &Ops[o];
+			bn->cases[bn->ncases++].si = i;
+		}
+	}
+	if (bn->ncases == 0) {
+		fprintf(stderr, "pmembench: --filter matches no operation\n");
+		exit(2);
+	}
 }

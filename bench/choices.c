@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "bench.h"
@@ -92,23 +91,23 @@ add(struct pass *p, int ok, const char *why_not, struct contender v)
 }
 
 static void
-choice_contenders(struct pass *p)
+choice_contenders(struct bench *bn, struct pass *p)
 {
-	const int x86 = Cpu.x86;
+	const int x86 = bn->cpu.x86;
 
 	p->v[p->nv++] = (struct contender){ .label = "default",
-		.l = &Side[1] };
-	add(p, x86 && Cpu.avx2, x86 ? "no AVX2: SSE2 is the default" :
+		.l = &bn->side[1] };
+	add(p, x86 && bn->cpu.avx2, x86 ? "no AVX2: SSE2 is the default" :
 		"not x86", (struct contender){ .label = "AVX=0",
 		.env = "PMEM_AVX=0", .what = "the SSE2 kernels" });
-	add(p, x86 && Cpu.avx512f, "no AVX-512F: AVX2 or less is the "
+	add(p, x86 && bn->cpu.avx512f, "no AVX-512F: AVX2 or less is the "
 		"default", (struct contender){ .label = "AVX512F=0",
 		.env = "PMEM_AVX512F=0", .what = "the AVX2 kernels" });
-	add(p, x86 && Cpu.avx512f, "no AVX-512F",
+	add(p, x86 && bn->cpu.avx512f, "no AVX-512F",
 		(struct contender){ .label = "AVX512F=1",
 		.env = "PMEM_AVX512F=1", .what = "the AVX-512F kernels, "
 		"where a per-CPU policy may prefer AVX2" });
-	add(p, x86 && Cpu.movdir64b, "no MOVDIR64B",
+	add(p, x86 && bn->cpu.movdir64b, "no MOVDIR64B",
 		(struct contender){ .label = "MOVDIR64B=1",
 		.env = "PMEM_MOVDIR64B=1", .what = "MOVDIR64B for streaming "
 		"copies" });
@@ -120,88 +119,35 @@ choice_contenders(struct pass *p)
 		"unflagged copy or set below 1 TiB streams" });
 	add(p, 1, "", (struct contender){ .label = "F_NT",
 		.env = NULL, .flags = PMEM_F_MEM_NONTEMPORAL, .moves_only = 1,
-		.l = &Side[1], .what = "memmove cases only: "
+		.l = &bn->side[1], .what = "memmove cases only: "
 		"pmem_memmove(d, s, n, PMEM_F_MEM_NONTEMPORAL) on the default "
 		"library" });
 	add(p, 1, "", (struct contender){ .label = "F_T",
 		.env = NULL, .flags = PMEM_F_MEM_TEMPORAL, .moves_only = 1,
-		.l = &Side[1], .what = "memmove cases only: "
+		.l = &bn->side[1], .what = "memmove cases only: "
 		"pmem_memmove(d, s, n, PMEM_F_MEM_TEMPORAL) on the default "
 		"library" });
 }
 
 static void
-refset_contenders(struct pass *p)
+refset_contenders(struct bench *bn, struct pass *p)
 {
-	const int x86 = Cpu.x86;
+	const int x86 = bn->cpu.x86;
 
-	p->v[p->nv++] = (struct contender){ .label = "ours", .l = &Side[1] };
+	p->v[p->nv++] = (struct contender){ .label = "ours",
+		.l = &bn->side[1] };
 	p->v[p->nv++] = (struct contender){ .label = "ref default",
-		.l = &Side[0], .what = "the reference as loaded for the main "
-		"table" };
-	add(p, x86 && Cpu.avx512f, "no AVX-512F: the default already "
+		.l = &bn->side[0], .what = "the reference as loaded for "
+		"the main table" };
+	add(p, x86 && bn->cpu.avx512f, "no AVX-512F: the default already "
 		"avoids it", (struct contender){ .label = "ref AVX512F=0",
 		.env = "PMEM_AVX512F=0", .what = "its AVX2 kernels" });
-	add(p, x86 && Cpu.avx2, "no AVX2: the default is already SSE2",
+	add(p, x86 && bn->cpu.avx2, "no AVX2: the default is already SSE2",
 		(struct contender){ .label = "ref AVX=0",
 		.env = "PMEM_AVX=0", .what = "its SSE2 kernels" });
-	add(p, x86 && Cpu.movdir64b, "no MOVDIR64B",
+	add(p, x86 && bn->cpu.movdir64b, "no MOVDIR64B",
 		(struct contender){ .label = "ref MOVDIR64B=1",
 		.env = "PMEM_MOVDIR64B=1", .what = "its MOVDIR64B copies" });
-}
-
-/*
- * Our library run as a program prints what it chose at load time under
- * the environment it was given. A contender that chose as the default did
- * runs the same code: its cells measure noise, and it cannot be the
- * fastest. NULL when the library cannot run as a program (the
- * reference, a wrapper, another build).
- */
-static char *
-describe(const char *path, const struct envlist *base, const char *kv)
-{
-	char *text = NULL, line[512];
-	size_t len = 0, i;
-	int fd[2], st = -1, on = 0;
-	FILE *f, *mem;
-	pid_t pid;
-
-	if (pipe(fd) != 0)
-		return NULL;
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		dup2(fd[1], STDOUT_FILENO);
-		close(fd[0]);
-		close(fd[1]);
-		if (freopen("/dev/null", "w", stderr) == NULL)
-			_exit(127);
-		for (i = 0; i < base->n; i++)
-			putenv((char *)base->v[i]);
-		if (kv != NULL)
-			putenv((char *)kv);
-		execl(path, path, (char *)NULL);
-		_exit(127);
-	}
-	close(fd[1]);
-	f = fdopen(fd[0], "r");
-	mem = open_memstream(&text, &len);
-	while (f != NULL && mem != NULL && fgets(line, sizeof(line), f)) {
-		if (on)
-			fputs(line, mem);
-		on = on || strstr(line, "chosen at load time") != NULL;
-	}
-	if (f != NULL)
-		fclose(f);
-	if (mem != NULL)
-		fclose(mem);
-	if (pid > 0)
-		waitpid(pid, &st, 0);
-	if (pid < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0 || len == 0) {
-		free(text);
-		return NULL;
-	}
-	return text;
 }
 
 /*
@@ -209,20 +155,25 @@ describe(const char *path, const struct envlist *base, const char *kv)
  * own setting on top (env_apply sets the second list last).
  */
 static int
-load_contenders(struct pass *p)
+load_contenders(struct bench *bn, struct pass *p)
 {
-	const struct envlist *side = p->choices ? &Opt.env_ours : &Opt.env_ref;
-	const char *path = p->choices ? Opt.ours : Opt.ref;
+	const struct envlist *side = p->choices ? &bn->opt.env_ours :
+		&bn->opt.env_ref;
+	const char *path = p->choices ? bn->opt.ours : bn->opt.ref;
 	struct envlist base = { 0 };
 	unsigned i;
 	size_t j;
 
-	for (j = 0; j < Opt.env_both.n; j++)
-		env_add(&base, Opt.env_both.v[j]);
+	for (j = 0; j < bn->opt.env_both.n; j++)
+		env_add(&base, bn->opt.env_both.v[j]);
 	for (j = 0; j < side->n; j++)
 		env_add(&base, side->v[j]);
+	/*
+	 * A contender that chose as the default did runs the same code: its
+	 * cells measure noise, and it cannot be the fastest.
+	 */
 	if (p->choices)
-		p->v[0].chose = describe(path, &base, NULL);
+		p->v[0].chose = lib_describe(path, &base, NULL);
 	for (i = 0; i < p->nv; i++) {
 		struct contender *v = &p->v[i];
 		struct envlist own = { &v->env, 1 };
@@ -230,7 +181,7 @@ load_contenders(struct pass *p)
 		if (v->env == NULL)
 			continue;
 		if (p->v[0].chose != NULL) {
-			v->chose = describe(path, &base, v->env);
+			v->chose = lib_describe(path, &base, v->env);
 			v->same = v->chose != NULL &&
 				strcmp(v->chose, p->v[0].chose) == 0;
 		}
@@ -272,7 +223,7 @@ check_all(struct pass *p, struct pcase *pc, struct summary *sum)
 		if (!applies(v, pc))
 			continue;
 		pc->c.flags = v->flags;
-		Where_side = v->l->name;
+		where_set_side(v->l->name);
 		if (check_case(v->l, &pc->c, &res, why, sizeof(why)) == 0)
 			continue;
 		out("\n**FAIL (%s):%s: %s**\n", v->label, pc->where, why);
@@ -291,7 +242,7 @@ check_all(struct pass *p, struct pcase *pc, struct summary *sum)
  * slow drift of the machine weighs on all of them alike.
  */
 static void
-run_round(struct pass *p, struct pcase *pc)
+run_round(struct bench *bn, struct pass *p, struct pcase *pc)
 {
 	double *row = pc->times + (size_t)pc->n * p->nv, t0 = now_ns();
 	unsigned pos, n2 = 2 * p->nv;
@@ -304,7 +255,7 @@ run_round(struct pass *p, struct pcase *pc)
 		if (!applies(&p->v[i], pc))
 			continue;
 		pc->c.flags = p->v[i].flags;
-		row[i] += trial(p->v[i].l, &pc->c, pc->k);
+		row[i] += trial(bn, p->v[i].l, &pc->c, pc->k);
 	}
 	pc->c.flags = 0;
 	pc->n++;
@@ -312,57 +263,59 @@ run_round(struct pass *p, struct pcase *pc)
 }
 
 static void
-run_rounds(struct pass *p, struct pcase *pc, unsigned min, double slice_ns)
+run_rounds(struct bench *bn, struct pass *p, struct pcase *pc, unsigned min,
+	double slice_ns)
 {
 	double start = now_ns();
 	unsigned r;
 
-	Where = pc->where;
-	for (r = 0; pc->n < Opt.pass_rounds[1] && (r < min ||
+	where_set_what(pc->where);
+	for (r = 0; pc->n < bn->opt.pass_rounds[1] && (r < min ||
 			now_ns() - start + pc->round_ns <= slice_ns); r++)
-		run_round(p, pc);
+		run_round(bn, p, pc);
 }
 
 static int
-setup_case(struct pass *p, struct pcase *pc, const struct tcase *t,
-	char *src, char *dst, struct summary *sum)
+setup_case(struct bench *bn, struct pass *p, struct pcase *pc,
+	const struct tcase *t, char *src, char *dst, struct summary *sum)
 {
 	pc->t = t;
-	case_init(&pc->c, t, src, dst, pc->where, sizeof(pc->where));
-	Where = pc->where;
+	case_init(bn, &pc->c, t, src, dst, pc->where, sizeof(pc->where));
+	where_set_what(pc->where);
 	progress("checking%s", pc->where);
 	pc->failed = check_all(p, pc, sum);
 	if (pc->failed)
 		return -1;
-	pc->times = calloc((size_t)Opt.pass_rounds[1] * p->nv,
+	pc->times = calloc((size_t)bn->opt.pass_rounds[1] * p->nv,
 		sizeof(double));
 	if (pc->times == NULL) {
 		perror("pmembench: calloc");
 		exit(2);
 	}
-	pc->k = calibrate(p->v[0].l, &pc->c);
-	run_rounds(p, pc, Opt.pass_rounds[0], 0);
+	pc->k = calibrate(bn, p->v[0].l, &pc->c);
+	run_rounds(bn, p, pc, bn->opt.pass_rounds[0], 0);
 	return 0;
 }
 
 /* Minimum rounds for every case first, then the time left in 2 shares. */
 static void
-schedule(struct pass *p, char *src, char *dst, struct summary *sum,
-	double deadline)
+schedule(struct bench *bn, struct pass *p, char *src, char *dst,
+	struct summary *sum, double deadline)
 {
 	size_t i, active;
 	unsigned round;
 
-	for (i = 0; i < NCases; i++)
-		if (Cases[i].op->choice)
-			setup_case(p, &p->pc[p->npc++], &Cases[i], src, dst,
+	for (i = 0; i < bn->ncases; i++)
+		if (bn->cases[i].op->choice)
+			setup_case(bn, p, &p->pc[p->npc++], &bn->cases[i], src,
+				dst,
 				sum);
 	for (round = 0; round < 2; round++) {
 		double left = deadline - now_ns();
 
 		for (i = 0, active = 0; i < p->npc; i++)
 			active += !p->pc[i].failed &&
-				p->pc[i].n < Opt.pass_rounds[1];
+				p->pc[i].n < bn->opt.pass_rounds[1];
 		if (left <= 0 || active == 0)
 			break;
 		for (i = 0; i < p->npc; i++) {
@@ -371,7 +324,7 @@ schedule(struct pass *p, char *src, char *dst, struct summary *sum,
 			progress("%s round %u%s", p->choices ? "choices" :
 				"reference settings", round + 1,
 				p->pc[i].where);
-			run_rounds(p, &p->pc[i], 0,
+			run_rounds(bn, p, &p->pc[i], 0,
 				left / (double)active / (2 - round));
 		}
 	}
@@ -481,10 +434,10 @@ pass_head(const struct pass *p)
 }
 
 static void
-pass_row(const struct pass *p, const struct pcase *pc, struct tally *ty,
-	struct summary *sum)
+pass_row(const struct bench *bn, const struct pass *p, const struct pcase *pc,
+	struct tally *ty, struct summary *sum)
 {
-	const struct size_spec *sp = &Sizes[pc->t->si];
+	const struct size_spec *sp = &bn->sizes[pc->t->si];
 	double best = NAN, best_sp = 0, m, s;
 	unsigned i, bi = 0;
 	char sz[32], tm[32], name[96];
@@ -516,11 +469,11 @@ pass_row(const struct pass *p, const struct pcase *pc, struct tally *ty,
 	out(" %s | **%.3f** | %.3f | %s | %u |\n", p->v[bi].label, best,
 		best_sp, bad ? (p->choices ? "**MISS**" : "**no**") : "yes",
 		pc->n);
-	case_name(pc->t, name, sizeof(name));
+	case_name(bn, pc->t, name, sizeof(name));
 	ty->n++;
 	ty->logsum += log(best);
 	if (!p->choices)
-		note_refset(&sum->targets, pc->t, best, p->v[bi].label);
+		note_refset(bn, &sum->targets, pc->t, best, p->v[bi].label);
 	if (!bad)
 		return;
 	if (p->choices ? best - best_sp > MISS_RATIO :
@@ -556,7 +509,7 @@ pass_tally(const struct pass *p, const struct tally *ty)
 }
 
 static void
-pass_report(const struct pass *p, struct summary *sum)
+pass_report(const struct bench *bn, const struct pass *p, struct summary *sum)
 {
 	struct tally *ty = calloc(1, sizeof(*ty));
 	size_t i;
@@ -568,13 +521,13 @@ pass_report(const struct pass *p, struct summary *sum)
 	pass_head(p);
 	for (i = 0; i < p->npc; i++)
 		if (!p->pc[i].failed && p->pc[i].n > 0)
-			pass_row(p, &p->pc[i], ty, sum);
+			pass_row(bn, p, &p->pc[i], ty, sum);
 	pass_tally(p, ty);
 	free(ty);
 }
 
 static void
-pass_intro(const struct pass *p)
+pass_intro(const struct bench *bn, const struct pass *p)
 {
 	if (p->choices)
 		out("\n### Our default against our other choices\n\n"
@@ -602,40 +555,41 @@ pass_intro(const struct pass *p)
 		"several noisy cells favours a lucky one: a case past the "
 		"bar by less than its +- is a lead to rerun (--filter, "
 		"--sizes, --choices-time), not a finding.\n\n",
-		Opt.pass_s, Opt.pass_rounds[0], Opt.pass_rounds[1],
+		bn->opt.pass_s, bn->opt.pass_rounds[0], bn->opt.pass_rounds[1],
 		CHECK_MAX / MIB);
 }
 
 static void
-run_pass(int choices, char *src, char *dst, struct summary *sum)
+run_pass(struct bench *bn, int choices, char *src, char *dst,
+	struct summary *sum)
 {
 	struct pass *p = calloc(1, sizeof(*p));
-	double deadline = now_ns() + Opt.pass_s * 1e9;
+	double deadline = now_ns() + bn->opt.pass_s * 1e9;
 	size_t i;
 
-	if (p == NULL || (p->pc = calloc(NCases, sizeof(*p->pc))) == NULL) {
+	if (p == NULL || (p->pc = calloc(bn->ncases, sizeof(*p->pc))) == NULL) {
 		perror("pmembench: calloc");
 		exit(2);
 	}
 	p->choices = choices;
 	if (choices)
-		choice_contenders(p);
+		choice_contenders(bn, p);
 	else
-		refset_contenders(p);
-	pass_intro(p);
-	if (load_contenders(p) != 0) {
+		refset_contenders(bn, p);
+	pass_intro(bn, p);
+	if (load_contenders(bn, p) != 0) {
 		out("SKIP: could not load the extra instances (see "
 			"stderr).\n");
 		sum->failures++;
 	} else {
 		note("pmembench: %s pass, %u contenders", choices ?
 			"choices" : "reference settings", p->nv);
-		schedule(p, src, dst, sum, deadline);
+		schedule(bn, p, src, dst, sum, deadline);
 		if (p->npc == 0)
 			out("SKIP: --filter leaves no copy/set/persist "
 				"case.\n");
 		else
-			pass_report(p, sum);
+			pass_report(bn, p, sum);
 	}
 	unload_contenders(p);
 	for (i = 0; i < p->npc; i++) {
@@ -647,13 +601,13 @@ run_pass(int choices, char *src, char *dst, struct summary *sum)
 }
 
 void
-run_choices(char *src, char *dst, struct summary *sum)
+run_choices(struct bench *bn, char *src, char *dst, struct summary *sum)
 {
-	run_pass(1, src, dst, sum);
+	run_pass(bn, 1, src, dst, sum);
 }
 
 void
-run_ref_settings(char *src, char *dst, struct summary *sum)
+run_ref_settings(struct bench *bn, char *src, char *dst, struct summary *sum)
 {
-	run_pass(0, src, dst, sum);
+	run_pass(bn, 0, src, dst, sum);
 }

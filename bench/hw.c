@@ -12,7 +12,12 @@
 
 #include "bench.h"
 
-enum flush_kind hw_flush_kind = FLUSH_CLFLUSH;
+/*
+ * The write-back instruction the kernels use: a fact of the machine that
+ * cpu_detect() sets once, kept here because the kernels run through
+ * loop_func and get no struct cpu.
+ */
+static enum flush_kind hw_flush_kind = FLUSH_CLFLUSH;
 
 static void
 cpu_model(struct cpu *c)
@@ -52,8 +57,8 @@ xgetbv0(void)
  * The CPUID bit alone is not enough for vector registers: the OS must also
  * save their state (XCR0), or the first wide instruction faults.
  */
-void
-cpu_detect(struct cpu *c)
+static void
+cpu_features(struct cpu *c)
 {
 	unsigned a, b, cx, d;
 	int osxsave, ymm_os = 0, zmm_os = 0;
@@ -87,8 +92,8 @@ cpu_detect(struct cpu *c)
 
 #else
 /* Elsewhere the benchmark still compares the libraries, with no limits. */
-void
-cpu_detect(struct cpu *c)
+static void
+cpu_features(struct cpu *c)
 {
 	memset(c, 0, sizeof(*c));
 	cpu_model(c);
@@ -151,7 +156,7 @@ hw_flush_name(void)
 }
 
 /* Prefers sysfs: some hypervisors make sysconf() report a made-up L3. */
-size_t
+static size_t
 llc_size(void)
 {
 	size_t best = 0;
@@ -185,6 +190,57 @@ llc_size(void)
 		best = v > 0 ? (size_t)v : 32u << 20;
 	}
 	return best;
+}
+
+/*
+ * Our library run as a program reports the CPU it found: "CPU (x86_64,
+ * Intel): clflush yes, ..." and "CPU model: family 6 model 207,
+ * last-level cache 266240 KiB (CPUID)". The bench sizes its cold buffers
+ * by that cache figure, so the library and its benchmark agree on it.
+ */
+static void
+cpu_from_lib(struct cpu *c, const char *ours)
+{
+	static const struct envlist none;
+	char *text, *line, *save = NULL;
+	const char *p;
+	unsigned long kib;
+
+	if (ours == NULL || (text = lib_describe(ours, &none, NULL)) == NULL)
+		return;
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+			line = strtok_r(NULL, "\n", &save)) {
+		line += strspn(line, " ");
+		if (strncmp(line, "CPU model: ", 11) == 0) {
+			snprintf(c->lib_model, sizeof(c->lib_model), "%s",
+				line + 11);
+			p = strstr(line, "last-level cache ");
+			if (p != NULL && sscanf(p, "last-level cache %lu KiB",
+					&kib) == 1 && kib > 0)
+				c->llc = (size_t)kib << 10;
+		} else if (strncmp(line, "CPU (", 5) == 0) {
+			snprintf(c->lib_cpu, sizeof(c->lib_cpu), "%s",
+				line + 4);
+		}
+	}
+	free(text);
+}
+
+/*
+ * ours: our libpmem, whose report gives the cache size; NULL or a library
+ * that does not report it falls back to sysfs. The feature flags stay
+ * CPUID's: they decide which hardware kernels can run here.
+ */
+void
+cpu_detect(struct cpu *c, const char *ours)
+{
+	cpu_features(c);
+	cpu_from_lib(c, ours);
+	c->llc_from = "libpmem";
+	if (c->llc == 0) {
+		c->llc = llc_size();
+		c->llc_from = "sysfs: libpmem did not report it";
+	}
 }
 
 /* One store per cache line (and the last byte) makes every line dirty. */
@@ -416,7 +472,7 @@ hw_movdir64b(void *dst, const void *src, size_t len)
 	_mm_sfence();
 }
 #else
-/* never called: lim_available() reports none of them */
+/* never called: lim_available(bn) reports none of them */
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #define NO_KERNEL(proto) proto { abort(); }
 NO_KERNEL(void hw_flush_range(const void *p, size_t len))

@@ -58,30 +58,30 @@ static const struct limdef {
 
 #define NLIMS (sizeof(Lims) / sizeof(Lims[0]))
 
-static double Lim_ns[MAX_SIZES][NLIMS];	/* by index into Sizes */
+_Static_assert(NLIMS <= MAX_LIMS, "struct bench has room for every kernel");
 
 static int
-lim_available(const struct limdef *d, size_t size)
+lim_available(const struct bench *bn, const struct limdef *d, size_t size)
 {
-	if (!Cpu.x86)
+	if (!bn->cpu.x86)
 		return 0;
 	switch (d->need) {
-	case NEED_AVX2: return Cpu.avx2;
-	case NEED_AVX512: return Cpu.avx512f;
-	case NEED_MOVDIR64B: return Cpu.movdir64b && size % 64 == 0;
+	case NEED_AVX2: return bn->cpu.avx2;
+	case NEED_AVX512: return bn->cpu.avx512f;
+	case NEED_MOVDIR64B: return bn->cpu.movdir64b && size % 64 == 0;
 	default: return 1;
 	}
 }
 
 static int
-lim_column_shown(const struct limdef *d)
+lim_column_shown(const struct bench *bn, const struct limdef *d)
 {
-	if (!Cpu.x86)
+	if (!bn->cpu.x86)
 		return 0;
 	switch (d->need) {
-	case NEED_AVX2: return Cpu.avx2;
-	case NEED_AVX512: return Cpu.avx512f;
-	case NEED_MOVDIR64B: return Cpu.movdir64b;
+	case NEED_AVX2: return bn->cpu.avx2;
+	case NEED_AVX512: return bn->cpu.avx512f;
+	case NEED_MOVDIR64B: return bn->cpu.movdir64b;
 	default: return 1;
 	}
 }
@@ -111,93 +111,94 @@ lim_verify(const struct limdef *d, struct bcase *c)
 
 /* A limit is what the machine can do: the fastest trial, not the median. */
 static double
-lim_measure(struct bcase *c)
+lim_measure(struct bench *bn, struct bcase *c)
 {
 	double t[64], start;
-	unsigned k, n = 0, max = Opt.lim_trials;
+	unsigned k, n = 0, max = bn->opt.lim_trials;
 
 	if (max > 64)
 		max = 64;
-	k = calibrate(NULL, c);
+	k = calibrate(bn, NULL, c);
 	start = now_ns();
 	while (n < max && (n < 3 || now_ns() - start < 0.25e9))
-		t[n++] = trial(NULL, c, k);
+		t[n++] = trial(bn, NULL, c, k);
 	return quantile(t, n, 0) / k;
 }
 
 static int
-size_seen(size_t i)
+size_seen(const struct bench *bn, size_t i)
 {
 	size_t j;
 
 	for (j = 0; j < i; j++)
-		if (Sizes[j].size == Sizes[i].size)
+		if (bn->sizes[j].size == bn->sizes[i].size)
 			return 1;
 	return 0;
 }
 
 void
-measure_limits(char *src, char *dst)
+measure_limits(struct bench *bn, char *src, char *dst)
 {
 	size_t i, j;
 	static char where[96];
 	char b[32];
 
-	for (i = 0; i < NSizes; i++) {
-		struct bcase c = { .size = Sizes[i].size, .src = src,
+	for (i = 0; i < bn->nsizes; i++) {
+		struct bcase c = { .size = bn->sizes[i].size, .src = src,
 			.dst = dst };
 		struct opdef od = { 0 };
 
 		for (j = 0; j < NLIMS; j++)
-			Lim_ns[i][j] = NAN;
-		if (size_seen(i))
+			bn->lim_ns[i][j] = NAN;
+		if (size_seen(bn, i))
 			continue;
-		geometry(c.size, &c.stride, &c.nslots);
+		geometry(bn, c.size, &c.stride, &c.nslots);
 		c.op = &od;
 		for (j = 0; j < NLIMS; j++) {
-			if (!lim_available(&Lims[j], c.size))
+			if (!lim_available(bn, &Lims[j], c.size))
 				continue;
 			od.loop = Lims[j].loop;
 			snprintf(where, sizeof(where), " %s size %s",
 				Lims[j].name, fmt_size(c.size, b, sizeof(b)));
 			progress("limits:%s", where);
-			Where_side = "hardware kernel";
-			Where = where;
+			where_set_side("hardware kernel");
+			where_set_what(where);
 			if (lim_verify(&Lims[j], &c) != 0) {
 				out("\nFAIL: hardware kernel %s is wrong at "
 					"size %zu\n", Lims[j].name, c.size);
 				exit(1);
 			}
-			Lim_ns[i][j] = lim_measure(&c);
+			bn->lim_ns[i][j] = lim_measure(bn, &c);
 		}
 	}
 	/* the misaligned entries reuse the aligned figures of their size */
-	for (i = 0; i < NSizes; i++)
+	for (i = 0; i < bn->nsizes; i++)
 		for (j = 0; j < i; j++)
-			if (Sizes[j].size == Sizes[i].size &&
-					!isnan(Lim_ns[j][NLIMS - 1]))
-				memcpy(Lim_ns[i], Lim_ns[j], sizeof(Lim_ns[i]));
+			if (bn->sizes[j].size == bn->sizes[i].size &&
+					!isnan(bn->lim_ns[j][NLIMS - 1]))
+				memcpy(bn->lim_ns[i], bn->lim_ns[j],
+					sizeof(bn->lim_ns[i]));
 }
 
 /* The fastest kernel of a kind at a size, or NULL when none ran. */
 loop_func
-best_limit(size_t si, enum limit_kind kind)
+best_limit(const struct bench *bn, size_t si, enum limit_kind kind)
 {
 	const struct limdef *best = NULL;
+	const double *ns = bn->lim_ns[si];
 	size_t j;
 
-	if (kind == LIM_NONE || Opt.no_limits)
+	if (kind == LIM_NONE || bn->opt.no_limits)
 		return NULL;
 	for (j = 0; j < NLIMS; j++)
-		if (Lims[j].kind == kind && !isnan(Lim_ns[si][j]) &&
-				(best == NULL ||
-				Lim_ns[si][j] < Lim_ns[si][best - Lims]))
+		if (Lims[j].kind == kind && !isnan(ns[j]) &&
+				(best == NULL || ns[j] < ns[best - Lims]))
 			best = &Lims[j];
 	return best ? best->loop : NULL;
 }
 
 void
-print_limits(void)
+print_limits(const struct bench *bn)
 {
 	size_t i, j;
 	char b[32];
@@ -208,37 +209,37 @@ print_limits(void)
 		"Each store kernel ends with "
 		"sfence; \"+flush\" adds %s per line. "
 		"\"movsb (no flush)\" is not persistent and is shown only for "
-		"scale.\n\n", Opt.lim_trials, hw_flush_name());
+		"scale.\n\n", bn->opt.lim_trials, hw_flush_name());
 	out("| size |");
 	for (j = 0; j < NLIMS; j++)
-		if (lim_column_shown(&Lims[j]))
+		if (lim_column_shown(bn, &Lims[j]))
 			out(" %s |", Lims[j].name);
 	out(" flush ns/line |\n|---:|");
 	for (j = 0; j < NLIMS; j++)
-		if (lim_column_shown(&Lims[j]))
+		if (lim_column_shown(bn, &Lims[j]))
 			out("---:|");
 	out("---:|\n");
-	for (i = 0; i < NSizes; i++) {
-		double fl = Lim_ns[i][NLIMS - 1];
-		size_t lines = (Sizes[i].size + CACHELINE - 1) / CACHELINE;
+	for (i = 0; i < bn->nsizes; i++) {
+		double fl = bn->lim_ns[i][NLIMS - 1];
+		size_t lines = (bn->sizes[i].size + CACHELINE - 1) / CACHELINE;
 
-		if (size_seen(i))
+		if (size_seen(bn, i))
 			continue;
-		out("| %s |", fmt_size(Sizes[i].size, b, sizeof(b)));
+		out("| %s |", fmt_size(bn->sizes[i].size, b, sizeof(b)));
 		for (j = 0; j < NLIMS; j++) {
-			if (!lim_column_shown(&Lims[j]))
+			if (!lim_column_shown(bn, &Lims[j]))
 				continue;
-			if (isnan(Lim_ns[i][j]))
+			if (isnan(bn->lim_ns[i][j]))
 				out(" n/a |");
 			else
-				out(" %.2f |", (double)Sizes[i].size /
-					Lim_ns[i][j]);
+				out(" %.2f |", (double)bn->sizes[i].size /
+					bn->lim_ns[i][j]);
 		}
 		out(" %.2f |\n", fl / (double)lines);
 	}
-	if (!Cpu.avx512f || !Cpu.movdir64b)
+	if (!bn->cpu.avx512f || !bn->cpu.movdir64b)
 		out("\nNot measured: %s%s(the CPU or OS lacks them).\n",
-			Cpu.avx512f ? "" : "AVX-512 kernels ",
-			Cpu.movdir64b ? "" : "MOVDIR64B ");
+			bn->cpu.avx512f ? "" : "AVX-512 kernels ",
+			bn->cpu.movdir64b ? "" : "MOVDIR64B ");
 }
 

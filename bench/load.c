@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "bench.h"
@@ -196,4 +197,58 @@ lib_unload(struct lib *l)
 	if (l->handle != NULL)
 		dlclose(l->handle);
 	l->handle = NULL;
+}
+
+/*
+ * Our library run as a program prints what it chose at load time under
+ * the environment it was given (base, then kv), from the CPU it found on:
+ * the choices pass tells contenders that chose as the default did by it,
+ * and hw.c takes the CPU description from it. NULL when the library
+ * cannot run as a program (the reference, a wrapper, another build).
+ */
+char *
+lib_describe(const char *path, const struct envlist *base, const char *kv)
+{
+	char *text = NULL, line[512];
+	size_t len = 0, i;
+	int fd[2], st = -1, on = 0;
+	FILE *f, *mem;
+	pid_t pid;
+
+	if (pipe(fd) != 0)
+		return NULL;
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		dup2(fd[1], STDOUT_FILENO);
+		close(fd[0]);
+		close(fd[1]);
+		if (freopen("/dev/null", "w", stderr) == NULL)
+			_exit(127);
+		for (i = 0; i < base->n; i++)
+			putenv((char *)base->v[i]);
+		if (kv != NULL)
+			putenv((char *)kv);
+		execl(path, path, (char *)NULL);
+		_exit(127);
+	}
+	close(fd[1]);
+	f = fdopen(fd[0], "r");
+	mem = open_memstream(&text, &len);
+	while (f != NULL && mem != NULL && fgets(line, sizeof(line), f)) {
+		if (on)
+			fputs(line, mem);
+		on = on || strstr(line, "chosen at load time") != NULL;
+	}
+	if (f != NULL)
+		fclose(f);
+	if (mem != NULL)
+		fclose(mem);
+	if (pid > 0)
+		waitpid(pid, &st, 0);
+	if (pid < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0 || len == 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
 }

@@ -52,7 +52,7 @@ loadavg(void)
 }
 
 void
-print_machine(void)
+print_machine(const struct bench *bn)
 {
 	struct utsname u;
 	char thp[128] = "?";
@@ -65,42 +65,47 @@ print_machine(void)
 		fclose(f);
 	}
 	uname(&u);
-	out("Machine: %s, %ld online CPUs, LLC %zu MiB, Linux %s\n\n",
-		Cpu.model, sysconf(_SC_NPROCESSORS_ONLN), llc_size() / MIB,
-		u.release);
+	out("Machine: %s, %ld online CPUs, LLC %zu MiB (%s), Linux %s\n\n",
+		bn->cpu.model, sysconf(_SC_NPROCESSORS_ONLN), bn->cpu.llc / MIB,
+		bn->cpu.llc_from, u.release);
+	if (bn->cpu.lib_cpu[0] != '\0' || bn->cpu.lib_model[0] != '\0')
+		out("CPU as our libpmem reports it: %s%s%s\n\n",
+			bn->cpu.lib_cpu, bn->cpu.lib_cpu[0] &&
+			bn->cpu.lib_model[0] ? "; " : "", bn->cpu.lib_model);
 	out("CPU flags: avx2 %s, avx512f %s, clwb %s, clflushopt %s, "
 		"movdir64b %s, erms %s, fsrm %s (hardware kernels flush "
 		"with %s)\n\n",
-		Cpu.avx2 ? "yes" : "no", Cpu.avx512f ? "yes" : "no",
-		Cpu.clwb ? "yes" : "no", Cpu.clflushopt ? "yes" : "no",
-		Cpu.movdir64b ? "yes" : "no", Cpu.erms ? "yes" : "no",
-		Cpu.fsrm ? "yes" : "no", hw_flush_name());
+		bn->cpu.avx2 ? "yes" : "no", bn->cpu.avx512f ? "yes" : "no",
+		bn->cpu.clwb ? "yes" : "no", bn->cpu.clflushopt ? "yes" : "no",
+		bn->cpu.movdir64b ? "yes" : "no", bn->cpu.erms ? "yes" : "no",
+		bn->cpu.fsrm ? "yes" : "no", hw_flush_name());
 	out("Transparent huge pages: %s\n\n", thp);
 }
 
 void
-print_libs(int aa)
+print_libs(const struct bench *bn, int aa)
 {
 	char r0[PATH_MAX], r1[PATH_MAX];
 
-	out("Reference: `%s`%s%s\n\n", Side[0].path,
-		realpath(Side[0].path, r0) ? " -> " : "",
-		realpath(Side[0].path, r0) ? r0 : "");
-	out("Ours: `%s`%s%s\n\n", Side[1].path,
-		realpath(Side[1].path, r1) ? " -> " : "",
-		realpath(Side[1].path, r1) ? r1 : "");
-	print_env("Environment, both sides: ", &Opt.env_both);
-	print_env("Environment, reference only: ", &Opt.env_ref);
-	print_env("Environment, ours only: ", &Opt.env_ours);
+	out("Reference: `%s`%s%s\n\n", bn->side[0].path,
+		realpath(bn->side[0].path, r0) ? " -> " : "",
+		realpath(bn->side[0].path, r0) ? r0 : "");
+	out("Ours: `%s`%s%s\n\n", bn->side[1].path,
+		realpath(bn->side[1].path, r1) ? " -> " : "",
+		realpath(bn->side[1].path, r1) ? r1 : "");
+	print_env("Environment, both sides: ", &bn->opt.env_both);
+	print_env("Environment, reference only: ", &bn->opt.env_ref);
+	print_env("Environment, ours only: ", &bn->opt.env_ours);
 	if (aa)
 		out("**A/A run: the same library on both sides; every ratio "
 			"below measures noise only.**\n\n");
 }
 
 void
-print_row(const struct tcase *t, const struct result *r)
+print_row(const struct bench *bn, const struct tcase *t,
+	const struct result *r)
 {
-	const struct size_spec *sp = &Sizes[t->si];
+	const struct size_spec *sp = &bn->sizes[t->si];
 	double lim = r->lim_ns;
 	char sz[32], a[32], b[32];
 	int i;
@@ -125,26 +130,27 @@ print_row(const struct tcase *t, const struct result *r)
 }
 
 void
-note_result(struct summary *s, const struct tcase *t, const struct result *r)
+note_result(const struct bench *bn, struct summary *s, const struct tcase *t,
+	const struct result *r)
 {
 	if (t->op->summary) {
 		s->logsum += log(r->ratio);
 		s->nsum++;
 	}
 	s->ratios[s->nratio++] = r->ratio;
-	note_target(&s->targets, t, r);
+	note_target(bn, &s->targets, t, r);
 	if (s->nratio == 1 || r->ratio < s->worst) {
 		s->worst = r->ratio;
-		case_name(t, s->worst_name, sizeof(s->worst_name));
+		case_name(bn, t, s->worst_name, sizeof(s->worst_name));
 	}
 	if (s->nratio == 1 || r->ratio > s->best) {
 		s->best = r->ratio;
-		case_name(t, s->best_name, sizeof(s->best_name));
+		case_name(bn, t, s->best_name, sizeof(s->best_name));
 	}
 }
 
 void
-print_table_head(void)
+print_table_head(const struct bench *bn)
 {
 	size_t o;
 
@@ -165,10 +171,10 @@ print_table_head(void)
 		"a cache-hot buffer. One trial is about %.0f us of work (at "
 		"least one operation); a short trial the scheduler preempted "
 		"is run again (up to 3 times).\n\n",
-		Opt.cold_min >> 10, cold_footprint() / MIB,
-		Opt.trial_ns / 1e3);
+		bn->opt.cold_min >> 10, cold_footprint(bn) / MIB,
+		bn->opt.trial_ns / 1e3);
 	for (o = 0; o < NOps; o++)
-		if (filter_match(Ops[o].name))
+		if (filter_match(bn, Ops[o].name))
 			out("- `%s`: %s\n", Ops[o].name, Ops[o].what);
 	out("\n| operation | size | dst align | ref time/op | ours time/op "
 		"| ref GB/s | ours GB/s | ref %% of limit | ours %% of limit "
@@ -204,7 +210,8 @@ print_summary(struct summary *s, int aa)
 
 /* Targets (after the extra passes, which add to them) and the run. */
 void
-print_end(struct summary *s, int aa, double t_start, double load0)
+print_end(const struct bench *bn, struct summary *s, int aa, double t_start,
+	double load0)
 {
 	if (!aa && s->nratio)
 		print_targets(&s->targets,
@@ -214,8 +221,8 @@ print_end(struct summary *s, int aa, double t_start, double load0)
 		"%lu trials, %lu reruns because the scheduler preempted the "
 		"trial, %lu preempted trials kept (long, or preempted 4 "
 		"times).\n",
-		(now_ns() - t_start) / 1e9, load0, loadavg(), Trials, Retried,
-		Preempted);
+		(now_ns() - t_start) / 1e9, load0, loadavg(), bn->trials,
+		bn->retried, bn->preempted);
 	if (s->failures)
 		out("\n**%u correctness check(s) FAILED** (see the rows "
 			"above).\n", s->failures);

@@ -21,7 +21,6 @@ preemptions(void)
 	return ru.ru_nivcsw;
 }
 
-unsigned long Trials, Retried, Preempted;
 
 /*
  * Other processes share the CPUs: a trial during which the scheduler took
@@ -31,12 +30,12 @@ unsigned long Trials, Retried, Preempted;
  * the rest.
  */
 double
-trial(const struct lib *l, struct bcase *c, unsigned k)
+trial(struct bench *bn, const struct lib *l, struct bcase *c, unsigned k)
 {
 	unsigned attempt;
 
-	Trials++;
-	Where_side = l ? l->name : "hardware kernel";
+	bn->trials++;
+	where_set_side(l ? l->name : "hardware kernel");
 	for (attempt = 0;; attempt++) {
 		long cs = preemptions();
 		double t0 = now_ns(), t;
@@ -45,56 +44,32 @@ trial(const struct lib *l, struct bcase *c, unsigned k)
 		t = now_ns() - t0;
 		if (preemptions() == cs)
 			return t;
-		if (attempt == 3 || k * c->est_ns > 4 * Opt.trial_ns) {
-			Preempted++;
+		if (attempt == 3 || k * c->est_ns > 4 * bn->opt.trial_ns) {
+			bn->preempted++;
 			return t;
 		}
-		Retried++;
+		bn->retried++;
 	}
 }
 
-/* Picks the repeat count that makes one trial about Opt.trial_ns long. */
+/* Picks the repeat count that makes one trial about --trial-us long. */
 unsigned
-calibrate(const struct lib *l, struct bcase *c)
+calibrate(struct bench *bn, const struct lib *l, struct bcase *c)
 {
 	unsigned k = 1;
 
 	for (;;) {
-		double t = trial(l, c, k), kk;
+		double t = trial(bn, l, c, k), kk;
 
-		if (t >= Opt.trial_ns / 2 || k >= (1u << 24)) {
+		if (t >= bn->opt.trial_ns / 2 || k >= (1u << 24)) {
 			c->est_ns = t / k;
-			kk = (double)k * Opt.trial_ns / (t > 1 ? t : 1);
+			kk = (double)k * bn->opt.trial_ns / (t > 1 ? t : 1);
 			if (kk < 1)
 				kk = 1;
 			return kk > (1u << 24) ? 1u << 24 : (unsigned)kk;
 		}
-		k *= t < Opt.trial_ns / 64 ? 16 : 2;
+		k *= t < bn->opt.trial_ns / 64 ? 16 : 2;
 	}
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Sorts v in place; q is 0.5 for the median. */
-double
-quantile(double *v, size_t n, double q)
-{
-	double pos, frac;
-	size_t i;
-
-	if (n == 0)
-		return NAN;
-	qsort(v, n, sizeof(*v), cmp_double);
-	pos = q * (double)(n - 1);
-	i = (size_t)pos;
-	frac = pos - (double)i;
-	return i + 1 < n ? v[i] * (1 - frac) + v[i + 1] * frac : v[i];
 }
 
 /* A case's trial times; every round of the schedule adds to them. */
@@ -108,9 +83,9 @@ struct samples {
 };
 
 static double *
-alloc_times(void)
+alloc_times(struct bench *bn)
 {
-	double *v = calloc(Opt.max_pairs, sizeof(double));
+	double *v = calloc(bn->opt.max_pairs, sizeof(double));
 
 	if (v == NULL) {
 		perror("pmembench: calloc");
@@ -120,15 +95,16 @@ alloc_times(void)
 }
 
 static void
-samples_init(struct samples *s, struct bcase *c, struct bcase *h)
+samples_init(struct bench *bn, struct samples *s, struct bcase *c,
+	struct bcase *h)
 {
-	s->t[0] = alloc_times();
-	s->t[1] = alloc_times();
-	s->rt = alloc_times();
-	s->th = alloc_times();
-	s->k = calibrate(&Side[0], c);
-	trial(&Side[1], c, s->k);
-	s->kh = h != NULL ? calibrate(NULL, h) : 1;
+	s->t[0] = alloc_times(bn);
+	s->t[1] = alloc_times(bn);
+	s->rt = alloc_times(bn);
+	s->th = alloc_times(bn);
+	s->k = calibrate(bn, &bn->side[0], c);
+	trial(bn, &bn->side[1], c, s->k);
+	s->kh = h != NULL ? calibrate(bn, NULL, h) : 1;
 }
 
 /*
@@ -140,19 +116,19 @@ samples_init(struct samples *s, struct bcase *c, struct bcase *h)
  * Runs min_groups, then more while the next one should end within slice_ns.
  */
 static void
-run_groups(struct samples *s, struct bcase *c, struct bcase *h,
-	unsigned min_groups, double slice_ns)
+run_groups(struct bench *bn, struct samples *s, struct bcase *c,
+	struct bcase *h, unsigned min_groups, double slice_ns)
 {
 	double start = now_ns();
 	unsigned g;
 
-	for (g = 0; s->n + 2 <= Opt.max_pairs && (g < min_groups ||
+	for (g = 0; s->n + 2 <= bn->opt.max_pairs && (g < min_groups ||
 			now_ns() - start + s->group_ns <= slice_ns); g++) {
 		double t0 = now_ns();
-		double a1 = trial(&Side[0], c, s->k);
-		double b1 = trial(&Side[1], c, s->k);
-		double b2 = trial(&Side[1], c, s->k);
-		double a2 = trial(&Side[0], c, s->k);
+		double a1 = trial(bn, &bn->side[0], c, s->k);
+		double b1 = trial(bn, &bn->side[1], c, s->k);
+		double b2 = trial(bn, &bn->side[1], c, s->k);
+		double a2 = trial(bn, &bn->side[0], c, s->k);
 
 		s->t[0][s->n] = a1;
 		s->t[1][s->n] = b1;
@@ -161,7 +137,7 @@ run_groups(struct samples *s, struct bcase *c, struct bcase *h,
 		s->t[1][s->n] = b2;
 		s->rt[s->n++] = a2 / b2;
 		if (h != NULL)
-			s->th[s->nh++] = trial(NULL, h, s->kh);
+			s->th[s->nh++] = trial(bn, NULL, h, s->kh);
 		s->group_ns = now_ns() - t0;
 	}
 }
@@ -185,20 +161,20 @@ samples_result(struct samples *s, struct result *r)
 
 /* Returns non-zero, after reporting it, when either library is wrong. */
 static int
-check_both(const struct tcase *t, struct bcase *c, const char *sz,
-	struct summary *s)
+check_both(struct bench *bn, const struct tcase *t, struct bcase *c,
+	const char *sz, struct summary *s)
 {
 	char why[2][256];
 	int res[2], rc[2], side;
 
 	for (side = 0; side < 2; side++) {
-		Where_side = Side[side].name;
-		rc[side] = check_case(&Side[side], c, &res[side], why[side],
+		where_set_side(bn->side[side].name);
+		rc[side] = check_case(&bn->side[side], c, &res[side], why[side],
 			sizeof(why[side]));
 	}
 	/* results may differ only when the two sides run under different env */
 	if (rc[0] == 0 && rc[1] == 0 && res[0] != res[1] &&
-			Opt.env_ref.n == 0 && Opt.env_ours.n == 0) {
+			bn->opt.env_ref.n == 0 && bn->opt.env_ours.n == 0) {
 		rc[1] = -1;
 		snprintf(why[1], sizeof(why[1]), "is_pmem result %d, the "
 			"reference says %d", res[1], res[0]);
@@ -207,9 +183,9 @@ check_both(const struct tcase *t, struct bcase *c, const char *sz,
 		if (rc[side] == 0)
 			continue;
 		out("| %s | %s | %s | **FAIL (%s): %s** |\n", t->op->name, sz,
-			mis_name(c->mis), Side[side].name, why[side]);
+			mis_name(c->mis), bn->side[side].name, why[side]);
 		fprintf(stderr, "\npmembench: FAIL: %s%s: %s\n",
-			Side[side].name, Where, why[side]);
+			bn->side[side].name, where_what(), why[side]);
 		s->failures++;
 	}
 	return rc[0] || rc[1];
@@ -228,27 +204,27 @@ struct run {
 };
 
 static void
-run_maps(const struct run *r)
+run_maps(struct bench *bn, const struct run *r)
 {
 	if (r->t->op->nmaps >= 0) {
-		set_maps(0, r->t->op->nmaps);
-		set_maps(1, r->t->op->nmaps);
+		set_maps(bn, 0, r->t->op->nmaps);
+		set_maps(bn, 1, r->t->op->nmaps);
 	}
 }
 
 /* The case's buffers and geometry; where names it for crash reports. */
 void
-case_init(struct bcase *c, const struct tcase *t, char *src, char *dst,
-	char *where, size_t wlen)
+case_init(struct bench *bn, struct bcase *c, const struct tcase *t, char *src,
+	char *dst, char *where, size_t wlen)
 {
 	char sz[32];
 
-	*c = (struct bcase){ .op = t->op, .size = Sizes[t->si].size,
-		.mis = Sizes[t->si].mis, .src = src, .dst = dst };
+	*c = (struct bcase){ .op = t->op, .size = bn->sizes[t->si].size,
+		.mis = bn->sizes[t->si].mis, .src = src, .dst = dst };
 	c->shift = c->size >= 128 ? 64 : (c->size + 1) / 2;
 	if (t->op->dist)
 		c->shift = t->op->dist;
-	geometry(c->size, &c->stride, &c->nslots);
+	geometry(bn, c->size, &c->stride, &c->nslots);
 	if (t->op->hot)
 		c->nslots = 1;
 	if (t->op->file)
@@ -260,20 +236,20 @@ case_init(struct bcase *c, const struct tcase *t, char *src, char *dst,
 
 /* Checks the case on both sides, calibrates, takes the minimum pairs. */
 static void
-run_setup(struct run *r, const struct tcase *t, char *src, char *dst,
-	struct summary *sum)
+run_setup(struct bench *bn, struct run *r, const struct tcase *t, char *src,
+	char *dst, struct summary *sum)
 {
-	loop_func lim = best_limit(t->si, t->op->lim);
+	loop_func lim = best_limit(bn, t->si, t->op->lim);
 	struct bcase *c = &r->c;
 	char sz[32];
 
 	r->t = t;
-	case_init(c, t, src, dst, r->where, sizeof(r->where));
+	case_init(bn, c, t, src, dst, r->where, sizeof(r->where));
 	fmt_size(c->size, sz, sizeof(sz));
 	progress("checking and timing%s", r->where);
-	Where = r->where;
-	run_maps(r);
-	r->failed = check_both(t, c, sz, sum);
+	where_set_what(r->where);
+	run_maps(bn, r);
+	r->failed = check_both(bn, t, c, sz, sum);
 	if (r->failed)
 		return;
 	r->h = *c;
@@ -281,23 +257,23 @@ run_setup(struct run *r, const struct tcase *t, char *src, char *dst,
 	r->h.op = &r->hop;
 	r->has_limit = lim != NULL;
 	r->hop.loop = lim;
-	samples_init(&r->s, c, r->has_limit ? &r->h : NULL);
-	run_groups(&r->s, c, r->has_limit ? &r->h : NULL,
-		(Opt.min_pairs + 1) / 2, 0);
+	samples_init(bn, &r->s, c, r->has_limit ? &r->h : NULL);
+	run_groups(bn, &r->s, c, r->has_limit ? &r->h : NULL,
+		(bn->opt.min_pairs + 1) / 2, 0);
 }
 
 static void
-run_more(struct run *r, double slice_ns)
+run_more(struct bench *bn, struct run *r, double slice_ns)
 {
-	Where = r->where;
-	run_maps(r);
-	run_groups(&r->s, &r->c, r->has_limit ? &r->h : NULL, 0, slice_ns);
+	where_set_what(r->where);
+	run_maps(bn, r);
+	run_groups(bn, &r->s, &r->c, r->has_limit ? &r->h : NULL, 0, slice_ns);
 }
 
 static int
-run_active(const struct run *r)
+run_active(const struct bench *bn, const struct run *r)
 {
-	return !r->failed && r->s.n + 2 <= Opt.max_pairs;
+	return !r->failed && r->s.n + 2 <= bn->opt.max_pairs;
 }
 
 /*
@@ -307,65 +283,66 @@ run_active(const struct run *r)
  * with the minimum because others overran.
  */
 static void
-schedule(struct run *runs, char *src, char *dst, struct summary *sum,
-	double deadline)
+schedule(struct bench *bn, struct run *runs, char *src, char *dst,
+	struct summary *sum, double deadline)
 {
-	unsigned rounds = Opt.quick ? 2 : 4, round;
+	unsigned rounds = bn->opt.quick ? 2 : 4, round;
 	size_t i, active;
 
-	note("pmembench: checking %zu cases, %u pairs each", NCases,
-		Opt.min_pairs);
-	for (i = 0; i < NCases; i++)
-		run_setup(&runs[i], &Cases[i], src, dst, sum);
+	note("pmembench: checking %zu cases, %u pairs each", bn->ncases,
+		bn->opt.min_pairs);
+	for (i = 0; i < bn->ncases; i++)
+		run_setup(bn, &runs[i], &bn->cases[i], src, dst, sum);
 	for (round = 0; round < rounds; round++) {
 		double left = deadline - now_ns(), slice;
 
-		for (i = 0, active = 0; i < NCases; i++)
-			active += run_active(&runs[i]) ? 1 : 0;
+		for (i = 0, active = 0; i < bn->ncases; i++)
+			active += run_active(bn, &runs[i]) ? 1 : 0;
 		if (left <= 0 || active == 0)
 			break;
 		slice = left / (double)active / (double)(rounds - round);
 		note("pmembench: round %u of %u, %.0f ms per case", round + 1,
 			rounds, slice / 1e6);
-		for (i = 0; i < NCases; i++) {
-			if (!run_active(&runs[i]))
+		for (i = 0; i < bn->ncases; i++) {
+			if (!run_active(bn, &runs[i]))
 				continue;
 			progress("round %u%s", round + 1, runs[i].where);
-			run_more(&runs[i], slice);
+			run_more(bn, &runs[i], slice);
 		}
 	}
-	set_maps(0, 0);
-	set_maps(1, 0);
+	set_maps(bn, 0, 0);
+	set_maps(bn, 1, 0);
 	progress("%s", "");
 }
 
 static void
-report_runs(struct run *runs, struct summary *sum)
+report_runs(struct bench *bn, struct run *runs, struct summary *sum)
 {
 	size_t i;
 
-	for (i = 0; i < NCases; i++) {
+	for (i = 0; i < bn->ncases; i++) {
 		struct result r;
 
 		free((char *)runs[i].c.path);
 		if (runs[i].failed)
 			continue;
 		samples_result(&runs[i].s, &r);
-		print_row(runs[i].t, &r);
-		note_result(sum, runs[i].t, &r);
+		print_row(bn, runs[i].t, &r);
+		note_result(bn, sum, runs[i].t, &r);
 	}
 }
 
 void
-run_all(char *src, char *dst, struct summary *sum, double deadline)
+run_all(struct bench *bn, char *src, char *dst, struct summary *sum,
+	double deadline)
 {
-	struct run *runs = calloc(NCases, sizeof(*runs));
+	struct run *runs = calloc(bn->ncases, sizeof(*runs));
 
 	if (runs == NULL) {
 		perror("pmembench: calloc");
 		exit(2);
 	}
-	schedule(runs, src, dst, sum, deadline);
-	report_runs(runs, sum);
+	schedule(bn, runs, src, dst, sum, deadline);
+	report_runs(bn, runs, sum);
 	free(runs);
 }

@@ -24,9 +24,10 @@
 
 /* "memcpy_persist 4K dst+1": how reports name a case */
 void
-case_name(const struct tcase *t, char *buf, size_t len)
+case_name(const struct bench *bn, const struct tcase *t, char *buf,
+	size_t len)
 {
-	const struct size_spec *sp = &Sizes[t->si];
+	const struct size_spec *sp = &bn->sizes[t->si];
 	char sz[32];
 
 	snprintf(buf, len, "%s %s%s%s", t->op->name,
@@ -35,12 +36,13 @@ case_name(const struct tcase *t, char *buf, size_t len)
 }
 
 void
-note_target(struct targets *g, const struct tcase *t, const struct result *r)
+note_target(const struct bench *bn, struct targets *g, const struct tcase *t,
+	const struct result *r)
 {
-	const struct size_spec *sp = &Sizes[t->si];
+	const struct size_spec *sp = &bn->sizes[t->si];
 	char name[96];
 
-	case_name(t, name, sizeof(name));
+	case_name(bn, t, name, sizeof(name));
 	if (r->ratio < FLOOR_RATIO) {
 		if (g->nlow < TARGET_NAMES)
 			snprintf(g->low[g->nlow], sizeof(g->low[0]),
@@ -84,15 +86,15 @@ note_target(struct targets *g, const struct tcase *t, const struct result *r)
 
 /* From the reference-settings pass: ratio = best setting's time / ours. */
 void
-note_refset(struct targets *g, const struct tcase *t, double ratio,
-	const char *setting)
+note_refset(const struct bench *bn, struct targets *g, const struct tcase *t,
+	double ratio, const char *setting)
 {
 	char name[96];
 
 	g->nrefset++;
 	if (ratio >= FLOOR_RATIO)
 		return;
-	case_name(t, name, sizeof(name));
+	case_name(bn, t, name, sizeof(name));
 	if (g->nref_low < TARGET_NAMES)
 		snprintf(g->ref_low[g->nref_low], sizeof(g->ref_low[0]),
 			"%s (%.3f, %s)", name, ratio, setting);

@@ -191,5 +191,7 @@ fopen fgets sysconf"
 	return $bad
 }
 check "only *_linux.c objects make system calls" boundary
+check "bench: no writable global shared between its objects" \
+	bash "$PMEM_TOPDIR/bench/check_globals.sh" "$PMEM_BUILD"
 
 summary
