@@ -42,7 +42,7 @@ Q = @
 endif
 
 WARNINGS = -Wall -Wextra -Werror -Wmissing-prototypes -Wpointer-arith \
-	-Wunused-macros -Wsign-conversion -Wno-unused-macros
+	-Wunused-macros -Wsign-conversion
 TOP =
 include src/flags.mk
 BASE_CFLAGS += $(WARNINGS)

@@ -12,7 +12,6 @@
 #include "policy.h"
 
 /* the tokens of policy_rows.h */
-#define VENDOR_ANY VENDOR_OTHER
 #define CPU_ANY 0u
 #define LLC SIZE_MAX
 
