@@ -153,13 +153,21 @@ out:
 	return ret;
 }
 
+/* the end of [addr, addr + len) rounded up to align, or the top */
+static uintptr_t
+end_up(uintptr_t addr, size_t len, uintptr_t align)
+{
+	uintptr_t end = addr + len;
+
+	return end < addr || end > UINTPTR_MAX - align + 1 ? UINTPTR_MAX :
+		align_up(end, align);
+}
+
 void
 range_unregister(uintptr_t addr, size_t len)
 {
-	uintptr_t end = addr + len < addr ? UINTPTR_MAX : addr + len;
-
 	pthread_rwlock_wrlock(&Ranges.lock);
-	cut_locked(addr, end, reserve(Ranges.n + 1) == 0);
+	cut_locked(addr, end_up(addr, len, 1), reserve(Ranges.n + 1) == 0);
 	pthread_rwlock_unlock(&Ranges.lock);
 }
 
@@ -174,21 +182,14 @@ range_unregister(uintptr_t addr, size_t len)
 int
 range_unmap(void *addr, size_t len, int (*unmap)(void *, size_t))
 {
-	uintptr_t start = (uintptr_t)addr;
-	uintptr_t page = plat_pagesize();
-
 	pthread_rwlock_wrlock(&Ranges.lock);
 	int can_split = reserve(Ranges.n + 1) == 0;
 	int ret = unmap(addr, len);
 
-	if (ret == 0) {
-		uintptr_t end = start + len;
-
-		/* len 0 and ranges past the top fail in munmap itself */
-		end = end < start || end > UINTPTR_MAX - page + 1 ?
-			UINTPTR_MAX : align_up(end, page);
-		cut_locked(start, end, can_split);
-	}
+	/* len 0 and ranges past the top fail in munmap itself */
+	if (ret == 0)
+		cut_locked((uintptr_t)addr, end_up((uintptr_t)addr, len,
+			plat_pagesize()), can_split);
 	pthread_rwlock_unlock(&Ranges.lock);
 	return ret;
 }

@@ -82,21 +82,19 @@ allowed_vectors(enum x86_family fam, unsigned cpu)
 }
 
 /*
- * Streaming copies: MOVDIR64B where asked for. compat: as in the
- * reference, any value of PMEM_MOVDIR64B but "0" asks; "0" forbids it
- * even where a policy row would choose it.
+ * Streaming copies: MOVDIR64B only where asked for (no policy row chooses
+ * it). compat: as in the reference, any value of PMEM_MOVDIR64B but "0"
+ * asks.
  */
 static enum x86_family
 allowed_copy_nt(enum x86_family fam, unsigned cpu)
 {
 	const char *e = getenv(ENV_MOVDIR64B);
-	int ok = (cpu & CPU_MOVDIR64B) && Families[FAM_MOVDIR64B];
 
-	if (ok && e != NULL && strcmp(e, "0") != 0)
+	if ((cpu & CPU_MOVDIR64B) && Families[FAM_MOVDIR64B] && e != NULL &&
+			strcmp(e, "0") != 0)
 		return FAM_MOVDIR64B;
-	if (fam == FAM_MOVDIR64B && (!ok || e != NULL))
-		fam = FAM_AVX512F;
-	return fam == FAM_MOVDIR64B ? fam : allowed_vectors(fam, cpu);
+	return allowed_vectors(fam, cpu);
 }
 
 /*

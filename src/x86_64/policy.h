@@ -11,7 +11,10 @@
 
 #include "cpu.h"
 
-/* kernel families, narrowest first: a CPU that lacks one gets the next */
+/*
+ * kernel families, narrowest first: a CPU that lacks one gets the next;
+ * rows name the first three, MOVDIR64B comes only from PMEM_MOVDIR64B
+ */
 enum x86_family { FAM_SSE2, FAM_AVX, FAM_AVX512F, FAM_MOVDIR64B };
 
 struct x86_policy {

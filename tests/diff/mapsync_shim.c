@@ -9,13 +9,6 @@
 #include <stddef.h>
 #include <sys/mman.h>
 
-#ifndef MAP_SYNC
-#define MAP_SYNC 0x80000
-#endif
-#ifndef MAP_SHARED_VALIDATE
-#define MAP_SHARED_VALIDATE 0x03
-#endif
-
 typedef void *mmap_func(void *, size_t, int, int, int, off_t);
 
 void *
