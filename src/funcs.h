@@ -50,6 +50,7 @@ struct pmem_kernel {
 	memset_func set;
 	enum kernel_store store;
 	int wc_barrier;		/* fences streams before later stores */
+	int subline;		/* streams aligned pieces of partial lines */
 	int flush;		/* the arch's flush kind; 0 never flushes */
 	const char *flush_name;	/* "clwb", "dc cvap", "Funcs.flush" */
 	const char *family;	/* "avx", "neon", "generic", ... */

@@ -132,13 +132,13 @@ const struct memset_kernel Memset_generic_noflush = {
 
 const struct pmem_kernel Generic_kernels[GENERIC_KERNELS] = {
 	{ "memmove_generic_flush", memmove_generic_flush, NULL, STORE_MOV, 0,
-		KERNEL_FLUSH_FUNCS, "Funcs.flush", "generic", 0 },
+		0, KERNEL_FLUSH_FUNCS, "Funcs.flush", "generic", 0 },
 	{ "memmove_generic_noflush", memmove_generic_noflush, NULL,
-		STORE_MOV, 0, 0, "none", "generic", 0 },
+		STORE_MOV, 0, 0, 0, "none", "generic", 0 },
 	{ "memset_generic_flush", NULL, memset_generic_flush, STORE_MOV, 0,
-		KERNEL_FLUSH_FUNCS, "Funcs.flush", "generic", 0 },
+		0, KERNEL_FLUSH_FUNCS, "Funcs.flush", "generic", 0 },
 	{ "memset_generic_noflush", NULL, memset_generic_noflush, STORE_MOV,
-		0, 0, "none", "generic", 0 },
+		0, 0, 0, "none", "generic", 0 },
 };
 
 void

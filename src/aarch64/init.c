@@ -99,16 +99,16 @@ family_list(const struct arm_kernels *k, unsigned needs,
 
 #define LIST_ROW(fl, kind) \
 	out[n++] = (struct pmem_kernel){ k->memmove_mov[kind].name, \
-		k->memmove_mov[kind].fn, NULL, STORE_MOV, 0, kind, \
+		k->memmove_mov[kind].fn, NULL, STORE_MOV, 0, 0, kind, \
 		Flushes[kind].name, k->isa, needs | Flush_needs[kind] }; \
 	out[n++] = (struct pmem_kernel){ k->memset_mov[kind].name, NULL, \
-		k->memset_mov[kind].fn, STORE_MOV, 0, kind, \
+		k->memset_mov[kind].fn, STORE_MOV, 0, 0, kind, \
 		Flushes[kind].name, k->isa, needs | Flush_needs[kind] }; \
 	out[n++] = (struct pmem_kernel){ k->memmove_movnt[kind].name, \
-		k->memmove_movnt[kind].fn, NULL, STORE_MOVNT, 0, kind, \
+		k->memmove_movnt[kind].fn, NULL, STORE_MOVNT, 0, 0, kind, \
 		Flushes[kind].name, k->isa, needs | Flush_needs[kind] }; \
 	out[n++] = (struct pmem_kernel){ k->memset_movnt[kind].name, NULL, \
-		k->memset_movnt[kind].fn, STORE_MOVNT, 0, kind, \
+		k->memset_movnt[kind].fn, STORE_MOVNT, 0, 0, kind, \
 		Flushes[kind].name, k->isa, needs | Flush_needs[kind] };
 	FOR_EACH_KERNEL_FLUSH(LIST_ROW)
 #undef LIST_ROW

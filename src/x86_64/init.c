@@ -98,17 +98,19 @@ allowed_copy_nt(enum x86_family fam, unsigned cpu)
 }
 
 /*
- * PMEM_WC_WORKAROUND=1/0 switch it; otherwise the policy row decides (the
- * reference turns it on for every Intel CPU).
+ * PMEM_WC_WORKAROUND=1/0 switch the WC barrier; otherwise the policy row
+ * decides (the reference turns it on for every Intel CPU). The barrier
+ * variant stores partial lines: a row streams them only without it.
  */
-static enum wc_barrier
-choose_wc_barrier(const struct x86_policy *row)
+static enum nt_variant
+choose_nt_variant(const struct x86_policy *row)
 {
-	if (env_equals(ENV_WC_WORKAROUND, "1"))
-		return WC_BARRIER;
-	if (env_equals(ENV_WC_WORKAROUND, "0"))
-		return WC_NONE;
-	return row->wc_barrier ? WC_BARRIER : WC_NONE;
+	int wc = env_equals(ENV_WC_WORKAROUND, "1") ||
+		(row->wc_barrier && !env_equals(ENV_WC_WORKAROUND, "0"));
+
+	if (wc)
+		return NT_WC_BARRIER;
+	return row->subline ? NT_SUBLINE : NT_PLAIN;
 }
 
 /*
@@ -138,7 +140,7 @@ overlap_limit(const struct x86_policy *row, const struct cpu_model *m,
 static unsigned Cpu;
 static struct cpu_model Model;
 static const struct x86_policy *Row;
-static enum wc_barrier Wc;
+static enum nt_variant Nt_variant;
 
 void
 arch_init(struct arch_choice *c, const struct pmem_policy *policy)
@@ -154,12 +156,12 @@ arch_init(struct arch_choice *c, const struct pmem_policy *policy)
 		row->copy_nt, cpu)];
 	const struct x86_kernels *fill = Families[allowed_vectors(
 		row->fill_nt, cpu)];
-	enum wc_barrier wc = choose_wc_barrier(row);
+	enum nt_variant ntv = choose_nt_variant(row);
 
 	Cpu = cpu;
 	Model = model;
 	Row = row;
-	Wc = wc;
+	Nt_variant = ntv;
 	c->overlap_movnt_min = MIN(c->overlap_movnt_min,
 		overlap_limit(row, &model, policy->llc_size));
 	c->flush = Flushes[used];
@@ -168,10 +170,10 @@ arch_init(struct arch_choice *c, const struct pmem_policy *policy)
 	c->has_hw_drain = 0;
 	c->memmove[MEM_MOV] = vec->memmove_mov[used];
 	c->memmove[MEM_MOV_NOFLUSH] = vec->memmove_mov[FLUSH_NONE];
-	c->memmove[MEM_MOVNT] = copy->memmove_movnt[used][wc];
+	c->memmove[MEM_MOVNT] = copy->memmove_movnt[used][ntv];
 	c->memset[MEM_MOV] = vec->memset_mov[used];
 	c->memset[MEM_MOV_NOFLUSH] = vec->memset_mov[FLUSH_NONE];
-	c->memset[MEM_MOVNT] = fill->memset_movnt[used][wc];
+	c->memset[MEM_MOVNT] = fill->memset_movnt[used][ntv];
 }
 
 unsigned
@@ -213,16 +215,17 @@ x86_family_list(const struct x86_kernels *k, unsigned needs,
 	size_t n = 0;
 
 	for (int f = 0; f < FLUSH_KINDS; f++) {
-		struct pmem_kernel p = { NULL, NULL, NULL, STORE_MOV, 0, f,
-			Flushes[f].name, k->isa, needs | Flush_needs[f] };
+		struct pmem_kernel p = { NULL, NULL, NULL, STORE_MOV, 0, 0,
+			f, Flushes[f].name, k->isa, needs | Flush_needs[f] };
 
 		n += list_one(out + n, k->memmove_mov[f].name,
 			k->memmove_mov[f].fn, NULL, &p);
 		n += list_one(out + n, k->memset_mov[f].name, NULL,
 			k->memset_mov[f].fn, &p);
 		p.store = STORE_MOVNT;
-		for (int w = 0; w < WC_KINDS; w++) {
-			p.wc_barrier = w == WC_BARRIER;
+		for (int w = 0; w < NT_VARIANTS; w++) {
+			p.wc_barrier = w == NT_WC_BARRIER;
+			p.subline = w == NT_SUBLINE;
 			n += list_one(out + n, k->memmove_movnt[f][w].name,
 				k->memmove_movnt[f][w].fn, NULL, &p);
 			n += list_one(out + n, k->memset_movnt[f][w].name,
@@ -252,7 +255,7 @@ arch_kernels(size_t *n)
 void
 arch_describe(describe_func emit)
 {
-	char line[160];
+	char line[320];
 
 	snprintf(line, sizeof(line), "CPU (x86_64%s): clflush %s, "
 		"clflushopt %s, clwb %s, avx %s, avx512f %s, movdir64b %s",
@@ -269,6 +272,10 @@ arch_describe(describe_func emit)
 	snprintf(line, sizeof(line), "policy: %s: %s", Row->name, Row->why);
 	emit(line);
 	snprintf(line, sizeof(line), "WC workaround: %s",
-		Wc == WC_BARRIER ? "on" : "off");
+		Nt_variant == NT_WC_BARRIER ? "on" : "off");
+	emit(line);
+	snprintf(line, sizeof(line), "partial lines of streaming copies: %s",
+		Nt_variant == NT_SUBLINE ? "streamed where 4-byte aligned "
+		"(MOVNTI)" : "stored and flushed");
 	emit(line);
 }

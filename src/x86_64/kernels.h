@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The copy/fill kernel tables that each ISA family file exports, indexed
- * by flush kind and, for non-temporal kernels, by WC barrier.
+ * by flush kind and, for non-temporal kernels, by variant.
  */
 #ifndef PMEM_X86_KERNELS_H
 #define PMEM_X86_KERNELS_H
@@ -9,7 +9,12 @@
 #include "flush.h"
 #include "funcs.h"
 
-enum wc_barrier { WC_NONE, WC_BARRIER, WC_KINDS };
+/*
+ * non-temporal variants: plain; a fence between the streamed lines and
+ * the ordinary stores after them (PMEM_WC_WORKAROUND); partial lines of
+ * aligned 4-byte words streamed too (policy row's subline column)
+ */
+enum nt_variant { NT_PLAIN, NT_WC_BARRIER, NT_SUBLINE, NT_VARIANTS };
 
 struct x86_kernels {
 	const char *isa;
@@ -17,12 +22,12 @@ struct x86_kernels {
 	struct memmove_kernel memmove_mov[FLUSH_KINDS];
 	struct memset_kernel memset_mov[FLUSH_KINDS];
 	/* non-temporal body; the flush kind applies to the partial edges */
-	struct memmove_kernel memmove_movnt[FLUSH_KINDS][WC_KINDS];
-	struct memset_kernel memset_movnt[FLUSH_KINDS][WC_KINDS];
+	struct memmove_kernel memmove_movnt[FLUSH_KINDS][NT_VARIANTS];
+	struct memset_kernel memset_movnt[FLUSH_KINDS][NT_VARIANTS];
 };
 
 /* the most kernels one family table holds */
-#define X86_FAMILY_KERNELS (FLUSH_KINDS * 2 * (1 + WC_KINDS))
+#define X86_FAMILY_KERNELS (FLUSH_KINDS * 2 * (1 + NT_VARIANTS))
 
 /*
  * The kernels of one family table as rows of the arch's list, each

@@ -16,10 +16,10 @@
 #define LLC SIZE_MAX
 
 static const struct x86_policy Rows[] = {
-#define POLICY_ROW(vendor, family, needs, mov, copy, fill, wc, overlap, \
-		name, why) \
+#define POLICY_ROW(vendor, family, needs, mov, copy, fill, wc, subline, \
+		overlap, name, why) \
 	{ name, VENDOR_##vendor, family, CPU_##needs, FAM_##mov, \
-		FAM_##copy, FAM_##fill, wc, overlap, why },
+		FAM_##copy, FAM_##fill, wc, subline, overlap, why },
 #include "policy_rows.h"
 #undef POLICY_ROW
 };

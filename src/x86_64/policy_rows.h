@@ -6,7 +6,8 @@
  *
  * POLICY_ROW(vendor, display family or 0, feature needed or ANY,
  *	ordinary-store family, streaming-copy family, streaming-fill family,
- *	WC barrier 0/1, overlapping moves below N bytes use ordinary stores
+ *	WC barrier 0/1, partial lines of streaming copies streamed 0/1,
+ *	overlapping moves below N bytes use ordinary stores
  *	(0: never, LLC: up to half the last-level cache),
  *	name, the reason printed by ./libpmem.so.1)
  *
@@ -37,9 +38,12 @@
  *    --time 60) 1.01-1.04 at 16-64 KiB, 0.97-1.03 at 128 KiB and
  *    0.77-0.93 from 256 KiB; at distances of 8 and 4096 bytes
  *    (memmove_persist_up/down/d8, /d4K) 1.45-2.86x at 256 B-4 KiB but
- *    0.89-0.94 at 64 KiB: ordinary stores below 64 KiB.
+ *    0.89-0.94 at 64 KiB: ordinary stores below 64 KiB;
+ *  - partial lines stored and flushed, not streamed: the reference's
+ *    MOVNTI 8 B pmem_memcpy(NONTEMPORAL) took 382 ns, ours flushed 181
+ *    (bench/results/intel-xeon-avx512-movdir64b.md, memcpy_nt 8).
  */
-POLICY_ROW(INTEL, 6, AVX512F, AVX512F, AVX512F, AVX512F, 0, 65536,
+POLICY_ROW(INTEL, 6, AVX512F, AVX512F, AVX512F, AVX512F, 0, 0, 65536,
 	"Intel with AVX-512", "512-bit kernels, no WC barrier, ordinary "
 	"stores for overlapping moves below 64 KiB (measured on a Xeon)")
 
@@ -57,21 +61,32 @@ POLICY_ROW(INTEL, 6, AVX512F, AVX512F, AVX512F, AVX512F, 0, 65536,
  *    (0.59-0.67, AVX2 on both sides) and for aligned 1 KiB moves by
  *    2.5-8x, so streaming is left to the threshold.
  */
-POLICY_ROW(AMD, 26, ANY, AVX, AVX, AVX, 0, 0,
+POLICY_ROW(AMD, 26, ANY, AVX, AVX, AVX, 0, 1, 0,
 	"AMD family 26 (Zen 5)", "256-bit kernels (measured faster than "
-	"512-bit on Zen 5), overlapping moves stream as the threshold says")
+	"512-bit on Zen 5), streamed partial lines, overlapping moves "
+	"stream as the threshold says")
 
 /*
  * AMD EPYC with AVX2 and no AVX-512, 32 MiB LLC (bench/results.md,
  * 2026-11-26): overlapping moves with ordinary stores 2.0-3.1x the
  * reference at 256 B-64 KiB and 1.9x for in-cache 1 MiB moves, 0.84 at
- * 16 MiB (half the LLC, where the limit stops them). Other AMD CPUs with
- * AVX-512 (Zen 4) get 256-bit kernels too: on Zen 5 512-bit streaming
- * was slower, and Zen 4 executes 512-bit operations in two halves.
+ * 16 MiB (half the LLC, where the limit stops them).
+ * AMD EPYC family 25 model 17 (Zen 4), AVX-512F, no MOVDIR64B, 32 MiB
+ * LLC (bench/results/amd-epyc-avx512.md, make bench, 2026-12-02): forced
+ * to AVX-512 (PMEM_AVX512F=1) streaming copies of 1-128 MiB ran at
+ * 0.93-0.98 of this row's 256 bits, and overlapping moves with ordinary
+ * stores at 1.2-2.3x the reference from 64 KiB to 128 MiB.
+ * Partial lines of streaming copies are streamed (MOVNTI) on every AMD
+ * row: a 4-60 B pmem_memcpy(NONTEMPORAL) to a 4-aligned dst took 113-132
+ * ns against 158-187 ns stored and flushed on the Zen 4 (pmembench
+ * --filter memcpy_nt --sizes 4,8,12,...,8+4,16+8 --no-limits --passes
+ * main), and the reference's MOVNTI 8 B copy beat our flushed one on Zen
+ * 5 too (165 against 191 ns, bench/results/amd-zen5-avx512-movdir64b.md).
  */
-POLICY_ROW(AMD, 0, ANY, AVX, AVX, AVX, 0, LLC,
-	"AMD", "256-bit kernels, ordinary stores for overlapping moves up "
-	"to half the last-level cache (measured on an AVX2 EPYC)")
+POLICY_ROW(AMD, 0, ANY, AVX, AVX, AVX, 0, 1, LLC,
+	"AMD", "256-bit kernels, streamed partial lines, ordinary stores "
+	"for overlapping moves up to half the last-level cache (measured on "
+	"an AVX2 EPYC and a Zen 4)")
 
 /*
  * Intel CPUs without AVX-512: not measured. 256-bit kernels, as the
@@ -81,11 +96,11 @@ POLICY_ROW(AMD, 0, ANY, AVX, AVX, AVX, 0, LLC,
  * 4 KiB up: ../shared/measurements/README.md); overlapping moves with
  * ordinary stores only up to where they still won on that Xeon.
  */
-POLICY_ROW(INTEL, 0, ANY, AVX, AVX, AVX, 0, 65536,
+POLICY_ROW(INTEL, 0, ANY, AVX, AVX, AVX, 0, 0, 65536,
 	"Intel", "256-bit kernels, no WC barrier (measured costly on a "
 	"Xeon; this CPU not measured)")
 
 /* any other vendor: the reference's choices, at most 256 bits wide */
-POLICY_ROW(OTHER, 0, ANY, AVX, AVX, AVX, 0, 0,
+POLICY_ROW(OTHER, 0, ANY, AVX, AVX, AVX, 0, 0, 0,
 	"other vendor", "256-bit kernels, streaming as the threshold says "
 	"(not measured)")

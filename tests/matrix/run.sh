@@ -40,23 +40,24 @@ esac
 family=$(grep -m1 '^cpu family' /proc/cpuinfo | tr -dc '0-9')
 
 # The CPU's row of the library's own policy data (src/x86_64/policy_rows.h,
-# the first line of each POLICY_ROW): "mov copy fill wc overlap", families
-# in lower case. Which row applies is decided here, from /proc/cpuinfo.
+# the first line of each POLICY_ROW): "mov copy fill wc subline overlap",
+# families in lower case. Which row applies is decided here, from
+# /proc/cpuinfo.
 policy_row() {
-	local v f needs mov copy fill wc overlap
-	while IFS=' ,' read -r v f needs mov copy fill wc overlap; do
+	local v f needs mov copy fill wc subline overlap
+	while IFS=' ,' read -r v f needs mov copy fill wc subline overlap; do
 		[ "$v" = OTHER ] || [ "$v" = "$vendor" ] || continue
 		[ "$f" = 0 ] || [ "$f" = "$family" ] || continue
 		[ "$needs" = ANY ] || has "${needs,,}" || continue
-		echo "${mov,,} ${copy,,} ${fill,,} $wc $overlap"
+		echo "${mov,,} ${copy,,} ${fill,,} $wc $subline $overlap"
 		return
 	done < <(sed -n 's/^POLICY_ROW(\([^"]*\),.*/\1/p' \
 		"$PMEM_TOPDIR/src/x86_64/policy_rows.h")
 }
-read -r row_mov row_copy row_fill row_wc row_overlap < <(policy_row)
+read -r row_mov row_copy row_fill row_wc row_subline row_overlap < <(policy_row)
 echo "policy row for $vendor family $family: ordinary $row_mov," \
 	"streaming copies $row_copy, fills $row_fill, WC barrier $row_wc," \
-	"overlap limit $row_overlap"
+	"streamed partial lines $row_subline, overlap limit $row_overlap"
 
 # the environment narrows or widens a family: PMEM_AVX=0 leaves SSE2,
 # PMEM_AVX512F=0 forbids AVX-512, PMEM_AVX512F=1 asks for it
@@ -100,7 +101,12 @@ expect() {
 run_env() {
 	local vec nt fill fl wc sfx=""
 	read -r vec nt fill fl wc < <(expect "$@")
-	[ "$wc" = 1 ] && sfx=_wcbarrier
+	# the barrier variant stores partial lines; otherwise the row says
+	if [ "$wc" = 1 ]; then
+		sfx=_wcbarrier
+	elif [ "$row_subline" = 1 ]; then
+		sfx=_subline
+	fi
 	local mov="memmove_mov_${vec}_${fl}" movnt="memmove_movnt_${nt}_${fl}${sfx}"
 	local setmov="memset_mov_${vec}_${fl}" setnt="memset_movnt_${fill}_${fl}${sfx}"
 	local env_no_movnt=0 env_simd=0

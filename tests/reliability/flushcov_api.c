@@ -26,7 +26,7 @@
 
 static char *Buf, *Src;
 static unsigned long Calls, Failures;
-static int Flushing, Wc;
+static int Flushing, Wc, Subline;
 /* PMEM_NO_MOVNT=1 picks the generic kernels: they flush at len 0 too */
 static int Generic;
 static int Quiet;	/* the self-test expects failures: do not list them */
@@ -98,7 +98,7 @@ check_copy(enum op op, int named, size_t len, size_t off, unsigned fl,
 	int noflush = (fl & PMEM_F_MEM_NOFLUSH) != 0;
 	int temporal = (fl & (PMEM_F_MEM_TEMPORAL | PMEM_F_MEM_WB)) &&
 		!(fl & (PMEM_F_MEM_NONTEMPORAL | PMEM_F_MEM_WC));
-	struct expect e = { Flushing && !noflush, temporal, Wc,
+	struct expect e = { Flushing && !noflush, temporal, Wc, Subline,
 		!Flushing || noflush, Generic };
 
 	if (op == MEMMOVE_OVERLAP)
@@ -221,16 +221,16 @@ check_deep(enum deep_op op, int devdax, size_t len, size_t off, int mutate)
 }
 
 /*
- * whether this CPU's policy row turns the WC barrier on: the row choice
- * itself is the matrix suite's to check, here only the trace matters
+ * this CPU's policy row (the WC barrier, streamed partial lines): the row
+ * choice itself is the matrix suite's to check, here only the trace matters
  */
-static int
-row_wc_barrier(void)
+static const struct x86_policy *
+cpu_row(void)
 {
 	struct cpu_model m;
 	unsigned cpu = cpu_features(&m);
 
-	return policy_find(cpu, &m)->wc_barrier;
+	return policy_find(cpu, &m);
 }
 
 static int
@@ -261,7 +261,9 @@ expectations(void)
 	else if (wc != NULL && strcmp(wc, "0") == 0)
 		Wc = 0;
 	else
-		Wc = row_wc_barrier();
+		Wc = cpu_row()->wc_barrier;
+	/* the barrier variant stores partial lines */
+	Subline = !Wc && cpu_row()->subline;
 }
 
 /* planted defects: a dropped final fence, flush, or an extra flush */

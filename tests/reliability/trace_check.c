@@ -272,7 +272,17 @@ trace_check_write(const struct trace *t, uintptr_t dst, size_t len,
 	for (size_t l = 0; l < nlines; l++) {
 		long off = (long)(l0 + l * LINE - dst);
 
-		if (ls[l].streamed && ls[l].streamed != LINE)
+		/*
+		 * A line is streamed whole, or, in the sub-line variants,
+		 * all of its part in the destination is (MOVNTI words).
+		 */
+		uintptr_t lo = l0 + l * LINE, hi = lo + LINE;
+
+		lo = lo < dst ? dst : lo;
+		hi = hi > end ? end : hi;
+		unsigned whole = e->subline ? (unsigned)(hi - lo) : LINE;
+
+		if (ls[l].streamed && ls[l].streamed != whole)
 			WHY("line at dst%+ld only partly streamed (%u bytes)",
 				off, ls[l].streamed);
 		if (e->flushing && ls[l].dirty)

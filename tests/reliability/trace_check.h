@@ -36,6 +36,7 @@ struct expect {
 	int flushing;	/* ordinary stores must be flushed afterwards */
 	int temporal;	/* no streaming stores allowed */
 	int wc_barrier;	/* fence between the last stream and a later store */
+	int subline;	/* a line's part in range may be streamed on its own */
 	int no_flush;	/* no flush at all (NOFLUSH flag, PMEM_NO_FLUSH=1) */
 	int len0_flush_ok; /* len 0 may flush the line of dst (see .c) */
 };
