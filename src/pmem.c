@@ -156,13 +156,23 @@ pmem_deep_flush(const void *addr, size_t len)
 	Funcs.deep_flush(addr, len);
 }
 
+/*
+ * The end of pmem_deep_drain and pmem_deep_persist: the fence, then the
+ * device's own flush (see the top of this file for why in that order).
+ */
+static int
+deep_drain(const void *addr, size_t len)
+{
+	Funcs.fence();
+	return range_deep_drain((uintptr_t)addr, len);
+}
+
 PMEM_EXPORT int
 pmem_deep_drain(const void *addr, size_t len)
 {
 	OUT_ENTRY();
 	LOG(3, "addr %p len %zu", addr, len);
-	Funcs.fence();
-	return range_deep_drain((uintptr_t)addr, len);
+	return deep_drain(addr, len);
 }
 
 PMEM_EXPORT int
@@ -171,8 +181,7 @@ pmem_deep_persist(const void *addr, size_t len)
 	OUT_ENTRY();
 	LOG(3, "addr %p len %zu", addr, len);
 	Funcs.deep_flush(addr, len);
-	Funcs.fence();
-	return range_deep_drain((uintptr_t)addr, len);
+	return deep_drain(addr, len);
 }
 
 static force_inline void *
