@@ -5,25 +5,14 @@
  * and the D-cache line size.
  */
 #include <stdint.h>
-#include <sys/auxv.h>
 
 #include "cpu.h"
 #include "flush.h"
+#include "hwcap.h"
 #include "out.h"
 
 /* 64 until arch_init() reads CTR_EL0; see flush.h */
 size_t Dcache_line = CACHELINE_SIZE;
-
-/* the bit values of the kernel ABI, for C libraries that lack the names */
-#ifndef HWCAP_ASIMD
-#define HWCAP_ASIMD (1UL << 1)
-#endif
-#ifndef HWCAP_DCPOP
-#define HWCAP_DCPOP (1UL << 16)
-#endif
-#ifndef HWCAP2_DCPODP
-#define HWCAP2_DCPODP (1UL << 0)
-#endif
 
 unsigned
 cpu_features(void)

@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 #ifdef __aarch64__
-#include <sys/auxv.h>
+#include "../../src/aarch64/hwcap.h"
 #include "../aarch64/dctrap.h"
 #elif defined(__powerpc64__) || defined(__riscv)
 #define INSN_TRAP 1
@@ -287,16 +287,6 @@ group_force(void)
 }
 
 #ifdef __aarch64__
-#ifndef HWCAP_DCPOP
-#define HWCAP_DCPOP (1UL << 16)
-#endif
-#ifndef HWCAP2_DCPODP
-#define HWCAP2_DCPODP (1UL << 0)
-#endif
-#ifndef HWCAP_ASIMD
-#define HWCAP_ASIMD (1UL << 1)
-#endif
-
 static size_t Line;
 
 /* D-cache lines of length `line` overlapping [p, p + n), n > 0 */
