@@ -44,12 +44,7 @@
 #include <string.h>
 
 #include "kernels.h"
-
-#define TPL_CAT_(a, b) a##b
-#define TPL_CAT(a, b) TPL_CAT_(a, b)
-#define TPL(name) TPL_CAT(name##_, ISA)
-#define TPL_STR_(x) #x
-#define TPL_STR(x) TPL_STR_(x)
+#include "template.h"
 
 #define VECS_PER_LINE (CACHELINE_SIZE / VEC)
 
@@ -330,11 +325,6 @@ const struct arm_kernels TPL(arm_kernels) = {
 	.memset_movnt = { FOR_EACH_KERNEL_FLUSH(TPL_SET_MOVNT_ROW) },
 };
 
-#undef TPL_CAT_
-#undef TPL_CAT
-#undef TPL
-#undef TPL_STR_
-#undef TPL_STR
 #undef VECS_PER_LINE
 #undef TPL_NAME
 #undef TPL_VARIANTS
