@@ -3,25 +3,12 @@
  * The load-time choices in words: what the debug log says at level 3 and
  * what ./libpmem.so.1 prints, produced once so the two cannot disagree.
  */
-#include <stdarg.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "arch.h"
+#include "describe.h"
 #include "funcs.h"
 #include "vg.h"
-
-static void __attribute__((format(printf, 2, 3)))
-emitf(describe_func emit, const char *fmt, ...)
-{
-	char line[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	emit(line);
-}
 
 void
 pmem_describe(describe_func emit)

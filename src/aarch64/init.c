@@ -6,10 +6,9 @@
  * tuning variables (PMEM_NO_CLWB, PMEM_AVX, PMEM_WC_WORKAROUND, ...) mean
  * nothing here and are ignored, as the reference ignores them on Arm.
  */
-#include <stdio.h>
-
 #include "arch.h"
 #include "cpu.h"
+#include "describe.h"
 #include "flush.h"
 #include "kernels.h"
 #include "out.h"
@@ -133,13 +132,9 @@ arch_kernels(size_t *n)
 void
 arch_describe(describe_func emit)
 {
-	char line[160];
-
-	snprintf(line, sizeof(line), "CPU (aarch64): asimd %s, dcpop %s, "
-		"dcpodp %s", (Cpu & CPU_ASIMD) ? "yes" : "no",
+	emitf(emit, "CPU (aarch64): asimd %s, dcpop %s, dcpodp %s",
+		(Cpu & CPU_ASIMD) ? "yes" : "no",
 		(Cpu & CPU_DCPOP) ? "yes" : "no",
 		(Cpu & CPU_DCPODP) ? "yes" : "no");
-	emit(line);
-	snprintf(line, sizeof(line), "D-cache line %zu bytes", Dcache_line);
-	emit(line);
+	emitf(emit, "D-cache line %zu bytes", Dcache_line);
 }

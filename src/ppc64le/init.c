@@ -5,10 +5,9 @@
  * the portable 8-byte-store kernels for every copy. The x86-only tuning
  * variables mean nothing here and are ignored, as the reference does.
  */
-#include <stdio.h>
-
 #include "arch.h"
 #include "cpu.h"
+#include "describe.h"
 #include "flush.h"
 #include "out.h"
 
@@ -72,14 +71,8 @@ arch_kernels(size_t *n)
 void
 arch_describe(describe_func emit)
 {
-	char line[160];
-
-	snprintf(line, sizeof(line), "CPU (ppc64le): ISA 3.1 %s (before it "
-		"dcbstps runs as dcbf, phwsync as hwsync)",
-		(Cpu & CPU_ARCH_3_1) ? "yes" : "no");
-	emit(line);
-	snprintf(line, sizeof(line), "cache block %zu bytes (%s)", Cache_block,
-		Block_reported ? "AT_DCACHEBSIZE" : "default, AT_DCACHEBSIZE "
-		"unset");
-	emit(line);
+	emitf(emit, "CPU (ppc64le): ISA 3.1 %s (before it dcbstps runs as "
+		"dcbf, phwsync as hwsync)", (Cpu & CPU_ARCH_3_1) ? "yes" : "no");
+	emitf(emit, "cache block %zu bytes (%s)", Cache_block, Block_reported ?
+		"AT_DCACHEBSIZE" : "default, AT_DCACHEBSIZE unset");
 }

@@ -5,10 +5,9 @@
  * to be persistent, as the reference assumes on riscv64); fence w,w to
  * drain (flush.h); the portable 8-byte-store kernels for every copy.
  */
-#include <stdio.h>
-
 #include "arch.h"
 #include "cpu.h"
+#include "describe.h"
 #include "flush.h"
 #include "out.h"
 
@@ -77,14 +76,11 @@ arch_kernels(size_t *n)
 void
 arch_describe(describe_func emit)
 {
-	char line[200];
-
 	if (Cpu & CPU_ZICBOM)
-		snprintf(line, sizeof(line), "CPU (riscv64): Zicbom yes, says "
-			"%s; cache block %zu bytes, says %s", Source.zicbom,
-			Cache_block, Source.block);
+		emitf(emit, "CPU (riscv64): Zicbom yes, says %s; cache block "
+			"%zu bytes, says %s", Source.zicbom, Cache_block,
+			Source.block);
 	else
-		snprintf(line, sizeof(line), "CPU (riscv64): Zicbom no, says "
-			"%s", Source.zicbom);
-	emit(line);
+		emitf(emit, "CPU (riscv64): Zicbom no, says %s",
+			Source.zicbom);
 }
