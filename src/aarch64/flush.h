@@ -127,8 +127,11 @@ flush_block(enum flush_kind kind, const char *p)
 	}
 }
 
-/* pmem_drain: waits until every earlier store and DC has completed */
-static force_inline void
+/*
+ * pmem_drain: waits until every earlier store and DC has completed.
+ * Funcs.fence points at it, so it is inline, not force_inline.
+ */
+static inline void
 dsb_sy(void)
 {
 	TRACE_FENCE();

@@ -16,12 +16,6 @@
 #define ARCH_FLUSH_RANGE flush_lines
 #include "flush_table.h"
 
-static void
-fence_dsb(void)
-{
-	dsb_sy();
-}
-
 /*
  * DC CVAC reaches memory on systems without a separate point of
  * persistence, which is all a CPU without FEAT_DPB can offer.
@@ -69,7 +63,7 @@ arch_init(struct arch_choice *c, const struct pmem_policy *policy)
 
 	c->flush = Flushes[used];
 	c->deep_flush = Flushes[deep];
-	c->fence = (struct fence_row){ fence_dsb, "dsb sy" };
+	c->fence = (struct fence_row){ dsb_sy, "dsb sy" };
 	c->has_hw_drain = 0;
 	c->memmove[MEM_MOV] = k->memmove_mov[used];
 	c->memmove[MEM_MOV_NOFLUSH] = k->memmove_mov[FLUSH_NONE];

@@ -61,8 +61,11 @@ flush_blocks(enum flush_kind kind, const void *addr, size_t len)
 		FOR_EACH_BLOCK(addr, len, Cache_block, dcbstps);
 }
 
-/* pmem_drain: waits until every earlier dcbstps has completed */
-static force_inline void
+/*
+ * pmem_drain: waits until every earlier dcbstps has completed. Funcs.fence
+ * points at it, so it is inline, not force_inline.
+ */
+static inline void
 phwsync(void)
 {
 	TRACE_FENCE();

@@ -14,12 +14,6 @@
 #define ARCH_FLUSH_RANGE flush_blocks
 #include "flush_table.h"
 
-static void
-fence_phwsync(void)
-{
-	phwsync();
-}
-
 /* what arch_describe() reports */
 static unsigned Cpu;
 static int Block_reported;
@@ -49,7 +43,7 @@ arch_init(struct arch_choice *c, const struct pmem_policy *policy)
 		Flushes[used].name, Cache_block);
 	c->flush = Flushes[used];
 	c->deep_flush = Flushes[FLUSH_DCBSTPS];
-	c->fence = (struct fence_row){ fence_phwsync, "phwsync" };
+	c->fence = (struct fence_row){ phwsync, "phwsync" };
 	c->has_hw_drain = 0;
 	arch_generic_kernels(c);
 }

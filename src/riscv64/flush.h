@@ -55,8 +55,11 @@ flush_blocks(enum flush_kind kind, const void *addr, size_t len)
 		FOR_EACH_BLOCK(addr, len, Cache_block, cbo_clean);
 }
 
-/* pmem_drain: earlier cleans and stores before any later store */
-static force_inline void
+/*
+ * pmem_drain: earlier cleans and stores before any later store. Funcs.fence
+ * points at it, so it is inline, not force_inline.
+ */
+static inline void
 fence_w_w(void)
 {
 	TRACE_FENCE();

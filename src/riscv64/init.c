@@ -16,12 +16,6 @@ size_t Cache_block = CACHE_BLOCK_DEFAULT;
 #define ARCH_FLUSH_RANGE flush_blocks
 #include "flush_table.h"
 
-static void
-fence_w(void)
-{
-	fence_w_w();
-}
-
 /* what arch_describe() reports */
 static unsigned Cpu;
 static struct cpu_source Source;
@@ -52,7 +46,7 @@ arch_init(struct arch_choice *c, const struct pmem_policy *policy)
 			"be in the persistence domain)";
 	c->flush = Flushes[policy->flush_needed ? real : FLUSH_NONE];
 	c->deep_flush = Flushes[real];
-	c->fence = (struct fence_row){ fence_w, "fence w,w" };
+	c->fence = (struct fence_row){ fence_w_w, "fence w,w" };
 	c->has_hw_drain = 0;
 	arch_generic_kernels(c);
 }
