@@ -13,6 +13,7 @@
 
 #define ARCH_FLUSH_RANGE flush_blocks
 #include "flush_table.h"
+#include "portable_arch.h"
 
 /* what arch_describe() reports */
 static unsigned Cpu;
@@ -34,32 +35,18 @@ static int Block_reported;
 void
 arch_init(struct arch_choice *c, const struct pmem_policy *policy)
 {
-	enum flush_kind used = policy->flush_needed ? FLUSH_DCBSTPS :
-		FLUSH_NONE;
-
 	Cpu = cpu_features();
 	Cache_block = cpu_cache_block(&Block_reported);
-	LOG(3, "flush: %s every %zu bytes, drain: phwsync",
-		Flushes[used].name, Cache_block);
-	c->flush = Flushes[used];
-	c->deep_flush = Flushes[FLUSH_DCBSTPS];
-	c->fence = (struct fence_row){ phwsync, "phwsync" };
-	c->has_hw_drain = 0;
-	arch_generic_kernels(c);
+	portable_choice(c, policy, FLUSH_DCBSTPS,
+		(struct fence_row){ phwsync, "phwsync" });
+	LOG(3, "flush: %s every %zu bytes, drain: phwsync", c->flush.name,
+		Cache_block);
 }
 
 unsigned
 arch_cpu_features(void)
 {
 	return cpu_features();
-}
-
-/* no kernels of its own: see arch_init() */
-const struct pmem_kernel *
-arch_kernels(size_t *n)
-{
-	*n = 0;
-	return NULL;
 }
 
 void

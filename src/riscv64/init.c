@@ -15,6 +15,7 @@ size_t Cache_block = CACHE_BLOCK_DEFAULT;
 
 #define ARCH_FLUSH_RANGE flush_blocks
 #include "flush_table.h"
+#include "portable_arch.h"
 
 /* what arch_describe() reports */
 static unsigned Cpu;
@@ -44,11 +45,8 @@ arch_init(struct arch_choice *c, const struct pmem_policy *policy)
 	if (real == FLUSH_NONE && policy->flush_needed)
 		c->caches = "not flushed (no Zicbom: CPU caches assumed to "
 			"be in the persistence domain)";
-	c->flush = Flushes[policy->flush_needed ? real : FLUSH_NONE];
-	c->deep_flush = Flushes[real];
-	c->fence = (struct fence_row){ fence_w_w, "fence w,w" };
-	c->has_hw_drain = 0;
-	arch_generic_kernels(c);
+	portable_choice(c, policy, real,
+		(struct fence_row){ fence_w_w, "fence w,w" });
 }
 
 unsigned
@@ -57,14 +55,6 @@ arch_cpu_features(void)
 	struct cpu_source s;
 
 	return cpu_features(&s);
-}
-
-/* no kernels of its own: see arch_init() */
-const struct pmem_kernel *
-arch_kernels(size_t *n)
-{
-	*n = 0;
-	return NULL;
 }
 
 void
