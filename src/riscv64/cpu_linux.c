@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cpu.h"
+#include "flush.h"
 #include "out.h"
 
 /* the kernel ABI (asm/hwprobe.h), for headers that predate it */
@@ -21,7 +22,6 @@
 #define HWPROBE_EXT_ZICBOM (1ULL << 55)
 #define HWPROBE_KEY_ZICBOM_BLOCK_SIZE 12
 
-#define CBOM_BLOCK_DEFAULT 64
 #define DT_CBOM_BLOCK "/proc/device-tree/cpus/cpu@0/riscv,cbom-block-size"
 
 struct hwprobe_pair {
@@ -131,5 +131,5 @@ cpu_cbom_block(struct cpu_source *src)
 		return (size_t)b;
 	}
 	src->block = "default";
-	return CBOM_BLOCK_DEFAULT;
+	return CACHE_BLOCK_DEFAULT;
 }
