@@ -57,6 +57,8 @@ arch_init(struct arch_choice *c, const struct pmem_policy *policy)
 	enum flush_kind used = policy->flush_needed ? real : FLUSH_NONE;
 	enum flush_kind deep = choose_deep_flush(cpu);
 	const struct arm_kernels *k = choose_registers(cpu);
+	const struct arm_kernel_row *row = &k->rows[used];
+	const struct arm_kernel_row *none = &k->rows[FLUSH_NONE];
 
 	Cpu = cpu;
 	Dcache_line = cpu_dcache_line();
@@ -65,12 +67,12 @@ arch_init(struct arch_choice *c, const struct pmem_policy *policy)
 	c->deep_flush = Flushes[deep];
 	c->fence = (struct fence_row){ dsb_sy, "dsb sy" };
 	c->has_hw_drain = 0;
-	c->memmove[MEM_MOV] = k->memmove_mov[used];
-	c->memmove[MEM_MOV_NOFLUSH] = k->memmove_mov[FLUSH_NONE];
-	c->memmove[MEM_MOVNT] = k->memmove_movnt[used];
-	c->memset[MEM_MOV] = k->memset_mov[used];
-	c->memset[MEM_MOV_NOFLUSH] = k->memset_mov[FLUSH_NONE];
-	c->memset[MEM_MOVNT] = k->memset_movnt[used];
+	c->memmove[MEM_MOV] = row->memmove_mov;
+	c->memmove[MEM_MOV_NOFLUSH] = none->memmove_mov;
+	c->memmove[MEM_MOVNT] = row->memmove_movnt;
+	c->memset[MEM_MOV] = row->memset_mov;
+	c->memset[MEM_MOV_NOFLUSH] = none->memset_mov;
+	c->memset[MEM_MOVNT] = row->memset_movnt;
 }
 
 unsigned
@@ -91,17 +93,17 @@ family_list(const struct arm_kernels *k, unsigned needs,
 	size_t n = 0;
 
 #define LIST_ROW(fl, kind) \
-	out[n++] = (struct pmem_kernel){ k->memmove_mov[kind].name, \
-		k->memmove_mov[kind].fn, NULL, STORE_MOV, 0, 0, kind, \
+	out[n++] = (struct pmem_kernel){ k->rows[kind].memmove_mov.name, \
+		k->rows[kind].memmove_mov.fn, NULL, STORE_MOV, 0, 0, kind, \
 		Flushes[kind].name, k->isa, needs | Flush_needs[kind] }; \
-	out[n++] = (struct pmem_kernel){ k->memset_mov[kind].name, NULL, \
-		k->memset_mov[kind].fn, STORE_MOV, 0, 0, kind, \
+	out[n++] = (struct pmem_kernel){ k->rows[kind].memset_mov.name, NULL, \
+		k->rows[kind].memset_mov.fn, STORE_MOV, 0, 0, kind, \
 		Flushes[kind].name, k->isa, needs | Flush_needs[kind] }; \
-	out[n++] = (struct pmem_kernel){ k->memmove_movnt[kind].name, \
-		k->memmove_movnt[kind].fn, NULL, STORE_MOVNT, 0, 0, kind, \
+	out[n++] = (struct pmem_kernel){ k->rows[kind].memmove_movnt.name, \
+		k->rows[kind].memmove_movnt.fn, NULL, STORE_MOVNT, 0, 0, kind, \
 		Flushes[kind].name, k->isa, needs | Flush_needs[kind] }; \
-	out[n++] = (struct pmem_kernel){ k->memset_movnt[kind].name, NULL, \
-		k->memset_movnt[kind].fn, STORE_MOVNT, 0, 0, kind, \
+	out[n++] = (struct pmem_kernel){ k->rows[kind].memset_movnt.name, \
+		NULL, k->rows[kind].memset_movnt.fn, STORE_MOVNT, 0, 0, kind, \
 		Flushes[kind].name, k->isa, needs | Flush_needs[kind] };
 	FOR_EACH_KERNEL_FLUSH(LIST_ROW)
 #undef LIST_ROW

@@ -312,27 +312,21 @@ FOR_EACH_KERNEL_FLUSH(TPL_VARIANTS)
 #define TPL_ENTRY(op, kind, fl) { \
 	TPL_NAME(op, kind, fl), TPL_STR(TPL_NAME(op, kind, fl)) \
 }
-#define TPL_MOVE_MOV_ROW(fl, kind) [kind] = TPL_ENTRY(memmove, mov, fl),
-#define TPL_SET_MOV_ROW(fl, kind) [kind] = TPL_ENTRY(memset, mov, fl),
-#define TPL_MOVE_MOVNT_ROW(fl, kind) [kind] = TPL_ENTRY(memmove, movnt, fl),
-#define TPL_SET_MOVNT_ROW(fl, kind) [kind] = TPL_ENTRY(memset, movnt, fl),
+#define TPL_ROW(fl, kind) [kind] = { \
+	TPL_ENTRY(memmove, mov, fl), TPL_ENTRY(memset, mov, fl), \
+	TPL_ENTRY(memmove, movnt, fl), TPL_ENTRY(memset, movnt, fl) \
+},
 
 const struct arm_kernels TPL(arm_kernels) = {
 	.isa = TPL_STR(ISA),
-	.memmove_mov = { FOR_EACH_KERNEL_FLUSH(TPL_MOVE_MOV_ROW) },
-	.memset_mov = { FOR_EACH_KERNEL_FLUSH(TPL_SET_MOV_ROW) },
-	.memmove_movnt = { FOR_EACH_KERNEL_FLUSH(TPL_MOVE_MOVNT_ROW) },
-	.memset_movnt = { FOR_EACH_KERNEL_FLUSH(TPL_SET_MOVNT_ROW) },
+	.rows = { FOR_EACH_KERNEL_FLUSH(TPL_ROW) },
 };
 
 #undef VECS_PER_LINE
 #undef TPL_NAME
 #undef TPL_VARIANTS
 #undef TPL_ENTRY
-#undef TPL_MOVE_MOV_ROW
-#undef TPL_SET_MOV_ROW
-#undef TPL_MOVE_MOVNT_ROW
-#undef TPL_SET_MOVNT_ROW
+#undef TPL_ROW
 #undef ISA
 #undef vec_t
 #undef VEC
