@@ -22,10 +22,11 @@
  * non-temporal with streamed partial lines}, each a thin wrapper the
  * compiler specialises from the bodies below, and #undefs every parameter.
  *
- * Shape of every kernel: the partial line at each end is done with
- * ordinary stores and flushed (or, in the sub-line variant, streamed
- * when it is made of aligned 4-byte words); the whole lines in between go four at a
- * time (loads first, then stores, so overlapping moves stay correct)
+ * Shape of every kernel (fills walk up as copies do): the partial line at
+ * each end is done with ordinary stores and flushed (or, in the sub-line
+ * variant, streamed when it is made of aligned 4-byte words); the whole
+ * lines in between go four at a time (loads first, then stores, so
+ * overlapping moves stay correct)
  * either as ordinary stores flushed line by line or as streaming stores.
  * A family may set LINES_PER_STEP (default 4) to load more lines ahead
  * of their stores; the rest then goes four lines, then one, at a time.
@@ -38,12 +39,7 @@
 
 #include "kernels.h"
 #include "out.h"
-
-#define TPL_CAT_(a, b) a##b
-#define TPL_CAT(a, b) TPL_CAT_(a, b)
-#define TPL(name) TPL_CAT(name##_, ISA)
-#define TPL_STR_(x) #x
-#define TPL_STR(x) TPL_STR_(x)
+#include "template.h"
 
 #define VECS_PER_LINE (CACHELINE_SIZE / VEC)
 #ifndef LINES_PER_STEP
@@ -68,6 +64,25 @@
 #define TPL_LINE_DONE(i) do { \
 	if (((i) + 1) % VECS_PER_LINE == 0) \
 		__asm__ volatile("" : : : "memory"); \
+} while (0)
+
+/*
+ * n in [sizeof(T), 2 * sizeof(T)]: a T at each end, overlapping in the
+ * middle, both loaded before either is stored
+ */
+#define TPL_COPY_ENDS(T) do { \
+	T a_, b_; \
+	memcpy(&a_, s, sizeof(T)); \
+	memcpy(&b_, s + n - sizeof(T), sizeof(T)); \
+	memcpy(d, &a_, sizeof(T)); \
+	memcpy(d + n - sizeof(T), &b_, sizeof(T)); \
+} while (0)
+
+/* the same for a fill: w is c in every byte of a T */
+#define TPL_FILL_ENDS(T, w) do { \
+	T w_ = (T)(w); \
+	memcpy(d, &w_, sizeof(T)); \
+	memcpy(d + n - sizeof(T), &w_, sizeof(T)); \
 } while (0)
 
 /* up to 64 bytes, any overlap: everything is loaded before it is stored */
@@ -97,26 +112,11 @@ TPL(copy_small)(char *d, const char *s, size_t n)
 		_mm_storeu_si128((__m128i *)d, a);
 		_mm_storeu_si128((__m128i *)(d + n - 16), b);
 	} else if (n >= 8) {
-		uint64_t a, b;
-
-		memcpy(&a, s, 8);
-		memcpy(&b, s + n - 8, 8);
-		memcpy(d, &a, 8);
-		memcpy(d + n - 8, &b, 8);
+		TPL_COPY_ENDS(uint64_t);
 	} else if (n >= 4) {
-		uint32_t a, b;
-
-		memcpy(&a, s, 4);
-		memcpy(&b, s + n - 4, 4);
-		memcpy(d, &a, 4);
-		memcpy(d + n - 4, &b, 4);
+		TPL_COPY_ENDS(uint32_t);
 	} else if (n >= 2) {
-		uint16_t a, b;
-
-		memcpy(&a, s, 2);
-		memcpy(&b, s + n - 2, 2);
-		memcpy(d, &a, 2);
-		memcpy(d + n - 2, &b, 2);
+		TPL_COPY_ENDS(uint16_t);
 	} else if (n == 1) {
 		*d = *s;
 	}
@@ -146,20 +146,11 @@ TPL(fill_small)(char *d, int c, size_t n)
 		_mm_storeu_si128((__m128i *)d, v);
 		_mm_storeu_si128((__m128i *)(d + n - 16), v);
 	} else if (n >= 8) {
-		uint64_t w = 0x0101010101010101ULL * (uint8_t)c;
-
-		memcpy(d, &w, 8);
-		memcpy(d + n - 8, &w, 8);
+		TPL_FILL_ENDS(uint64_t, 0x0101010101010101ULL * (uint8_t)c);
 	} else if (n >= 4) {
-		uint32_t w = 0x01010101U * (uint8_t)c;
-
-		memcpy(d, &w, 4);
-		memcpy(d + n - 4, &w, 4);
+		TPL_FILL_ENDS(uint32_t, 0x01010101U * (uint8_t)c);
 	} else if (n >= 2) {
-		uint16_t w = (uint16_t)(0x0101U * (uint8_t)c);
-
-		memcpy(d, &w, 2);
-		memcpy(d + n - 2, &w, 2);
+		TPL_FILL_ENDS(uint16_t, 0x0101U * (uint8_t)c);
 	} else if (n == 1) {
 		*d = (char)c;
 	}
@@ -209,36 +200,60 @@ TPL(stream_words)(char *d, const uint32_t *w, size_t n)
 		stream_u32(d + 4 * i, w[i]);
 }
 
-/* up to 64 bytes: streamed if the variant and alignment allow; 1: stored */
+/*
+ * Up to 64 bytes of a copy from s or, with fill, a fill with c: streamed
+ * if the variant and the alignment allow, else stored; 1: stored, the
+ * caller flushes.
+ */
 static force_inline int
-TPL(edge_copy)(char *d, const char *s, size_t n, int subline)
+TPL(edge)(char *d, const char *s, int c, size_t n, int fill, int subline)
 {
 	if (subline && TPL(words_aligned)(d, n)) {
 		/* zeroed only because gcc cannot see that words < n/4 are set */
 		uint32_t w[CACHELINE_SIZE / 4] = { 0 };
 
-		for (size_t i = 0; i < n / 4; i++)
-			memcpy(&w[i], s + 4 * i, 4);
+		for (size_t i = 0; i < n / 4; i++) {
+			if (fill)
+				w[i] = 0x01010101U * (uint8_t)c;
+			else
+				memcpy(&w[i], s + 4 * i, 4);
+		}
 		TPL(stream_words)(d, w, n);
 		return 0;
 	}
-	TPL(copy_small)(d, s, n);
+	if (fill)
+		TPL(fill_small)(d, c, n);
+	else
+		TPL(copy_small)(d, s, n);
 	return 1;
 }
 
-static force_inline int
-TPL(edge_fill)(char *d, int c, size_t n, int subline)
+/*
+ * Stores `lines` whole lines at a line-aligned d from v[i * stride] (a
+ * fill passes one vector and stride 0), streamed or, for ordinary
+ * stores, flushed line by line once all are stored. Fully unrolled with
+ * constant arguments, so the vectors stay in registers.
+ */
+static force_inline void
+TPL(store_lines)(char *d, const vec_t *v, int stride, int lines, int nt,
+	flush_line_fn flush)
 {
-	if (subline && TPL(words_aligned)(d, n)) {
-		uint32_t w[CACHELINE_SIZE / 4] = { 0 };
-
-		for (size_t i = 0; i < n / 4; i++)
-			w[i] = 0x01010101U * (uint8_t)c;
-		TPL(stream_words)(d, w, n);
-		return 0;
+	TPL_UNROLL
+	for (int i = 0; i < lines * VECS_PER_LINE; i++) {
+		if (nt) {
+			TRACE_STREAM(d + i * VEC, VEC);
+			vec_stream(d + i * VEC, v[i * stride]);
+		} else {
+			TRACE_STORE(d + i * VEC, VEC);
+			vec_store(d + i * VEC, v[i * stride]);
+		}
+		TPL_LINE_DONE(i);
 	}
-	TPL(fill_small)(d, c, n);
-	return 1;
+	if (!nt) {
+		TPL_UNROLL
+		for (int l = 0; l < lines; l++)
+			flush(d + l * CACHELINE_SIZE);
+	}
 }
 
 /*
@@ -274,22 +289,7 @@ TPL(copy_lines)(char *d, const char *s, int lines, int down, int nt,
 	TPL_UNROLL
 	for (int i = 0; i < lines * VECS_PER_LINE; i++)
 		v[i] = vec_load(s + i * VEC);
-	TPL_UNROLL
-	for (int i = 0; i < lines * VECS_PER_LINE; i++) {
-		if (nt) {
-			TRACE_STREAM(d + i * VEC, VEC);
-			vec_stream(d + i * VEC, v[i]);
-		} else {
-			TRACE_STORE(d + i * VEC, VEC);
-			vec_store(d + i * VEC, v[i]);
-		}
-		TPL_LINE_DONE(i);
-	}
-	if (!nt) {
-		TPL_UNROLL
-		for (int l = 0; l < lines; l++)
-			flush(d + l * CACHELINE_SIZE);
-	}
+	TPL(store_lines)(d, v, 1, lines, nt, flush);
 }
 
 static force_inline void
@@ -304,22 +304,7 @@ TPL(fill_lines)(char *d, vec_t v, int lines, int nt, flush_line_fn flush)
 		return;
 	}
 #endif
-	TPL_UNROLL
-	for (int i = 0; i < lines * VECS_PER_LINE; i++) {
-		if (nt) {
-			TRACE_STREAM(d + i * VEC, VEC);
-			vec_stream(d + i * VEC, v);
-		} else {
-			TRACE_STORE(d + i * VEC, VEC);
-			vec_store(d + i * VEC, v);
-		}
-		TPL_LINE_DONE(i);
-	}
-	if (!nt) {
-		TPL_UNROLL
-		for (int l = 0; l < lines; l++)
-			flush(d + l * CACHELINE_SIZE);
-	}
+	TPL(store_lines)(d, &v, 0, lines, nt, flush);
 }
 
 /*
@@ -349,37 +334,50 @@ TPL(flush_stored)(const char *from, const char *to, int nt,
 		flush(from);
 }
 
+/* `lines` whole lines of a copy from s or, with fill, of v */
+static force_inline void
+TPL(lines)(char *d, const char *s, vec_t v, int lines, int fill, int nt,
+	flush_line_fn flush)
+{
+	if (fill)
+		TPL(fill_lines)(d, v, lines, nt, flush);
+	else
+		TPL(copy_lines)(d, s, lines, 0, nt, flush);
+}
+
 /*
- * n > 64; dst below src or apart from it. The whole steps flush as they
- * go; the lines after them, and the partial line at dst, are flushed
- * together once stored.
+ * n > 64, walking up: a copy from s (dst below src or apart from it) or,
+ * with fill, a fill with c (s then runs along d and is never read). The
+ * whole steps flush as they go; the lines after them, and the partial
+ * line at dst, are flushed together once stored.
  */
 static force_inline void
-TPL(move_forward)(char *d, const char *s, size_t n, int nt,
+TPL(walk_up)(char *d, const char *s, int c, size_t n, int fill, int nt,
 	flush_line_fn flush, int wc_barrier, int subline)
 {
+	vec_t v = vec_splat(c);	/* dead code for copies */
 	char *first = d, *rest;
 	size_t head = (size_t)(-(uintptr_t)d & CACHELINE_MASK);
 	int head_stored = 0;
 
 	if (head) {
-		head_stored = TPL(edge_copy)(d, s, head, subline);
+		head_stored = TPL(edge)(d, s, c, head, fill, subline);
 		d += head;
 		s += head;
 		n -= head;
 	}
 	for (; n >= STEP; n -= STEP, d += STEP, s += STEP)
-		TPL(copy_lines)(d, s, LINES_PER_STEP, 0, nt, flush);
+		TPL(lines)(d, s, v, LINES_PER_STEP, fill, nt, flush);
 	rest = d;
 #if LINES_PER_STEP > 4
 	for (; n >= 4 * CACHELINE_SIZE; n -= 4 * CACHELINE_SIZE) {
-		TPL(copy_lines)(d, s, 4, 0, nt, flush_line_noflush);
+		TPL(lines)(d, s, v, 4, fill, nt, flush_line_noflush);
 		d += 4 * CACHELINE_SIZE;
 		s += 4 * CACHELINE_SIZE;
 	}
 #endif
 	for (; n >= CACHELINE_SIZE; n -= CACHELINE_SIZE) {
-		TPL(copy_lines)(d, s, 1, 0, nt, flush_line_noflush);
+		TPL(lines)(d, s, v, 1, fill, nt, flush_line_noflush);
 		d += CACHELINE_SIZE;
 		s += CACHELINE_SIZE;
 	}
@@ -387,7 +385,7 @@ TPL(move_forward)(char *d, const char *s, size_t n, int nt,
 	if (head_stored)
 		flush(first);
 	TPL(after_stream)(nt, wc_barrier);
-	if (n && TPL(edge_copy)(d, s, n, subline))
+	if (n && TPL(edge)(d, s, c, n, fill, subline))
 		flush(d);
 }
 
@@ -405,7 +403,7 @@ TPL(move_backward)(char *d, const char *s, size_t n, int nt,
 		de -= tail;
 		se -= tail;
 		n -= tail;
-		tail_stored = TPL(edge_copy)(de, se, tail, subline);
+		tail_stored = TPL(edge)(de, se, 0, tail, 0, subline);
 	}
 	char *last = de;
 
@@ -431,7 +429,7 @@ TPL(move_backward)(char *d, const char *s, size_t n, int nt,
 	if (tail_stored)
 		flush(last);
 	TPL(after_stream)(nt, wc_barrier);
-	if (n && TPL(edge_copy)(d, s, n, subline))
+	if (n && TPL(edge)(d, s, 0, n, 0, subline))
 		flush(d);
 }
 
@@ -454,10 +452,10 @@ TPL(move)(char *d, const char *s, size_t n, int nt, flush_line_fn flush,
 {
 	if (TPL(is_small)(d, n, nt)) {
 		/* len 0 touches nothing, not even the line at dst */
-		if (n && TPL(edge_copy)(d, s, n, subline))
+		if (n && TPL(edge)(d, s, 0, n, 0, subline))
 			flush_lines(d, n, flush);
 	} else if ((uintptr_t)d - (uintptr_t)s >= n) {
-		TPL(move_forward)(d, s, n, nt, flush, wc_barrier, subline);
+		TPL(walk_up)(d, s, 0, n, 0, nt, flush, wc_barrier, subline);
 	} else {
 		TPL(move_backward)(d, s, n, nt, flush, wc_barrier, subline);
 	}
@@ -468,37 +466,11 @@ TPL(fill)(char *d, int c, size_t n, int nt, flush_line_fn flush,
 	int wc_barrier, int subline)
 {
 	if (TPL(is_small)(d, n, nt)) {
-		if (n && TPL(edge_fill)(d, c, n, subline))
+		if (n && TPL(edge)(d, d, c, n, 1, subline))
 			flush_lines(d, n, flush);
-		return;
+	} else {
+		TPL(walk_up)(d, d, c, n, 1, nt, flush, wc_barrier, subline);
 	}
-	vec_t v = vec_splat(c);
-	char *first = d, *rest;
-	size_t head = (size_t)(-(uintptr_t)d & CACHELINE_MASK);
-	int head_stored = 0;
-
-	if (head) {
-		head_stored = TPL(edge_fill)(d, c, head, subline);
-		d += head;
-		n -= head;
-	}
-	for (; n >= STEP; n -= STEP, d += STEP)
-		TPL(fill_lines)(d, v, LINES_PER_STEP, nt, flush);
-	rest = d;
-#if LINES_PER_STEP > 4
-	for (; n >= 4 * CACHELINE_SIZE; n -= 4 * CACHELINE_SIZE) {
-		TPL(fill_lines)(d, v, 4, nt, flush_line_noflush);
-		d += 4 * CACHELINE_SIZE;
-	}
-#endif
-	for (; n >= CACHELINE_SIZE; n -= CACHELINE_SIZE, d += CACHELINE_SIZE)
-		TPL(fill_lines)(d, v, 1, nt, flush_line_noflush);
-	TPL(flush_stored)(rest, d, nt, flush);
-	if (head_stored)
-		flush(first);
-	TPL(after_stream)(nt, wc_barrier);
-	if (n && TPL(edge_fill)(d, c, n, subline))
-		flush(d);
 }
 
 /* the exported variants: one wrapper per (flush, store kind, variant) */
@@ -575,16 +547,13 @@ const struct x86_kernels TPL(x86_kernels) = {
 	.memset_movnt = { FOR_EACH_FLUSH(TPL_MOVNT_SET_ROW) },
 };
 
-#undef TPL_CAT_
-#undef TPL_CAT
-#undef TPL
-#undef TPL_STR_
-#undef TPL_STR
 #undef VECS_PER_LINE
 #undef LINES_PER_STEP
 #undef STEP
 #undef MOV_KERNELS
 #undef TPL_UNROLL
+#undef TPL_COPY_ENDS
+#undef TPL_FILL_ENDS
 #undef TPL_LINE_DONE
 #undef TPL_NAME
 #undef TPL_MOVNT_VARIANTS
