@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "pmem_api.h"
+#include "../lib/pmem_api.h"
 
 /* every libpmem entry point, plus the namespace's own errno */
 struct lib {

@@ -16,20 +16,11 @@
 
 #include <libpmem.h>
 
-#include "pmem_api.h"
+#include "../lib/pmem_api.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
-static struct {
-	PMEM_API(PMEM_API_FIELD)
-} R;
-
-/* in the order of R's members */
-static const char *const Names[] = {
-#define NAME_ROW(name, ret, params) "pmem_" #name,
-	PMEM_API(NAME_ROW)
-#undef NAME_ROW
-};
+static struct pmem_api R;
 
 static char Mutant[64];
 
@@ -46,14 +37,8 @@ mutant_init(void)
 	const char *ref = getenv("PMEM_DIFF_MUTANT_REF");
 	const char *m = getenv("PMEM_DIFF_MUTANT");
 	void *h = dlopen(ref ? ref : "libpmem.so.1", RTLD_NOW | RTLD_LOCAL);
-	if (h == NULL)
+	if (h == NULL || pmem_api_load(&R, h) != NULL)
 		abort();
-	for (size_t i = 0; i < sizeof(Names) / sizeof(Names[0]); i++) {
-		void *p = dlsym(h, Names[i]);
-		if (p == NULL)
-			abort();
-		memcpy((char *)&R + i * sizeof(p), &p, sizeof(p));
-	}
 	snprintf(Mutant, sizeof(Mutant), "%s", m ? m : "");
 }
 

@@ -20,24 +20,7 @@
 
 #include <libpmem.h>
 
-static struct {
-	void *(*map_file)(const char *, size_t, int, mode_t, size_t *, int *);
-	int (*unmap)(void *, size_t);
-	int (*is_pmem)(const void *, size_t);
-	void (*persist)(const void *, size_t);
-	void (*flush)(const void *, size_t);
-	void (*deep_flush)(const void *, size_t);
-	int (*msync)(const void *, size_t);
-	int (*deep_drain)(const void *, size_t);
-	int (*deep_persist)(const void *, size_t);
-	void *(*memmove)(void *, const void *, size_t, unsigned);
-	void *(*memcpy)(void *, const void *, size_t, unsigned);
-	void *(*memset)(void *, int, size_t, unsigned);
-	void *(*memcpy_persist)(void *, const void *, size_t);
-	void *(*memset_nodrain)(void *, int, size_t);
-	const char *(*check_version)(unsigned, unsigned);
-	const char *(*errormsg)(void);
-} L;
+static struct pmem_api L;
 
 static const char *Dir;
 static char Path[PATH_MAX + 256];
@@ -341,35 +324,12 @@ static const char *const Names[] = {
 };
 #define NCASES ((int)(sizeof(Names) / sizeof(Names[0])))
 
-static void
-load(const char *lib)
-{
-	void *h = rt_dlopen(lib);
-
-	*(void **)&L.map_file = rt_dlsym(h, "pmem_map_file");
-	*(void **)&L.unmap = rt_dlsym(h, "pmem_unmap");
-	*(void **)&L.is_pmem = rt_dlsym(h, "pmem_is_pmem");
-	*(void **)&L.persist = rt_dlsym(h, "pmem_persist");
-	*(void **)&L.flush = rt_dlsym(h, "pmem_flush");
-	*(void **)&L.deep_flush = rt_dlsym(h, "pmem_deep_flush");
-	*(void **)&L.msync = rt_dlsym(h, "pmem_msync");
-	*(void **)&L.deep_drain = rt_dlsym(h, "pmem_deep_drain");
-	*(void **)&L.deep_persist = rt_dlsym(h, "pmem_deep_persist");
-	*(void **)&L.memmove = rt_dlsym(h, "pmem_memmove");
-	*(void **)&L.memcpy = rt_dlsym(h, "pmem_memcpy");
-	*(void **)&L.memset = rt_dlsym(h, "pmem_memset");
-	*(void **)&L.memcpy_persist = rt_dlsym(h, "pmem_memcpy_persist");
-	*(void **)&L.memset_nodrain = rt_dlsym(h, "pmem_memset_nodrain");
-	*(void **)&L.check_version = rt_dlsym(h, "pmem_check_version");
-	*(void **)&L.errormsg = rt_dlsym(h, "pmem_errormsg");
-}
-
 int
 main(int argc, char *argv[])
 {
 	if (argc < 3)
 		tl_die("usage: badinput LIB DIR");
-	load(argv[1]);
+	rt_api(&L, rt_dlopen(argv[1]));
 	Dir = argv[2];
 
 	for (int id = 0; id < NCASES; id++) {

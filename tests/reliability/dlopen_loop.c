@@ -13,18 +13,10 @@
 
 #include <libpmem.h>
 
-struct api {
-	void *(*map_file)(const char *, size_t, int, mode_t, size_t *, int *);
-	int (*unmap)(void *, size_t);
-	void *(*memcpy_persist)(void *, const void *, size_t);
-	int (*is_pmem)(const void *, size_t);
-	const char *(*errormsg)(void);
-};
-
 static void *
 error_thread(void *arg)
 {
-	const struct api *a = arg;
+	const struct pmem_api *a = arg;
 
 	/* the first error in a thread allocates its message buffer */
 	if (a->map_file("", 0, 0, 0, NULL, NULL) != NULL ||
@@ -36,16 +28,12 @@ error_thread(void *arg)
 static void
 use(void *h, const char *dir, int i)
 {
-	struct api a;
+	struct pmem_api a;
 	char path[4096], msg[64];
 	size_t mlen;
 	pthread_t t;
 
-	*(void **)&a.map_file = rt_dlsym(h, "pmem_map_file");
-	*(void **)&a.unmap = rt_dlsym(h, "pmem_unmap");
-	*(void **)&a.memcpy_persist = rt_dlsym(h, "pmem_memcpy_persist");
-	*(void **)&a.is_pmem = rt_dlsym(h, "pmem_is_pmem");
-	*(void **)&a.errormsg = rt_dlsym(h, "pmem_errormsg");
+	rt_api(&a, h);
 
 	snprintf(path, sizeof(path), "%s/f", dir);
 	char *p = a.map_file(path, 1 << 16, PMEM_FILE_CREATE, 0600, &mlen,

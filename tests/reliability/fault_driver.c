@@ -25,15 +25,7 @@
 
 #define MiB (1u << 20)
 
-static struct {
-	void *(*map_file)(const char *, size_t, int, mode_t, size_t *, int *);
-	int (*unmap)(void *, size_t);
-	int (*msync)(const void *, size_t);
-	int (*deep_drain)(const void *, size_t);
-	int (*deep_persist)(const void *, size_t);
-	int (*has_auto_flush)(void);
-	const char *(*errormsg)(void);
-} L;
+static struct pmem_api L;
 
 static int (*Arm)(const char *);
 static void (*Disarm)(void);
@@ -549,15 +541,7 @@ main(int argc, char *argv[])
 {
 	if (argc < 4)
 		tl_die("usage: fault_driver LIB DIR faults|limits [FULLFS]");
-	void *h = rt_dlopen(argv[1]);
-
-	*(void **)&L.map_file = rt_dlsym(h, "pmem_map_file");
-	*(void **)&L.unmap = rt_dlsym(h, "pmem_unmap");
-	*(void **)&L.msync = rt_dlsym(h, "pmem_msync");
-	*(void **)&L.deep_drain = rt_dlsym(h, "pmem_deep_drain");
-	*(void **)&L.deep_persist = rt_dlsym(h, "pmem_deep_persist");
-	*(void **)&L.has_auto_flush = rt_dlsym(h, "pmem_has_auto_flush");
-	*(void **)&L.errormsg = rt_dlsym(h, "pmem_errormsg");
+	rt_api(&L, rt_dlopen(argv[1]));
 	Dir = argv[2];
 
 	if (strcmp(argv[3], "limits") != 0) {

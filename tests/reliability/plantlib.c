@@ -22,20 +22,13 @@
 
 #include <libpmem.h>
 
+#include "../lib/pmem_api.h"
+
 #define EXPORT __attribute__((visibility("default")))
 
 static void *H;
+static struct pmem_api R;	/* the library forwarded to */
 static char Plant[32];
-
-static void *
-fwd(const char *name)
-{
-	void *p = dlsym(H, name);
-
-	if (p == NULL)
-		abort();
-	return p;
-}
 
 __attribute__((constructor)) static void
 plant_load(void)
@@ -44,7 +37,7 @@ plant_load(void)
 	const char *plant = getenv("RT_PLANT");
 
 	H = dlopen(lib ? lib : "libpmem.so.1", RTLD_NOW | RTLD_LOCAL);
-	if (H == NULL)
+	if (H == NULL || pmem_api_load(&R, H) != NULL)
 		abort();
 	snprintf(Plant, sizeof(Plant), "%s", plant ? plant : "");
 	/* raw syscalls: the fault shim must not see the planted calls */
@@ -91,9 +84,7 @@ EXPORT void *
 pmem_map_file(const char *path, size_t len, int flags, mode_t mode,
 	size_t *mapped_lenp, int *is_pmemp)
 {
-	void *(*f)(const char *, size_t, int, mode_t, size_t *, int *) =
-		fwd("pmem_map_file");
-	void *r = f(path, len, flags, mode, mapped_lenp, is_pmemp);
+	void *r = R.map_file(path, len, flags, mode, mapped_lenp, is_pmemp);
 
 	if (r == NULL)
 		after_failed_map(path);
@@ -103,75 +94,65 @@ pmem_map_file(const char *path, size_t len, int flags, mode_t mode,
 EXPORT int
 pmem_unmap(void *addr, size_t len)
 {
-	int (*f)(void *, size_t) = fwd("pmem_unmap");
-
 	if (is("crash-unmap") && addr == NULL)
 		return *(volatile int *)addr;
-	return f(addr, len);
+	return R.unmap(addr, len);
 }
 
 EXPORT const char *
 pmem_errormsg(void)
 {
-	const char *(*f)(void) = fwd("pmem_errormsg");
-
-	return is("no-msg") ? "" : f();
+	return is("no-msg") ? "" : R.errormsg();
 }
 
 /* the rest forward unchanged */
 #define FWD(ret, name, params, args) \
 EXPORT ret \
-name params \
+pmem_##name params \
 { \
-	ret (*f) params = fwd(#name); \
-	return f args; \
+	return R.name args; \
 }
 #define FWDV(name, params, args) \
 EXPORT void \
-name params \
+pmem_##name params \
 { \
-	void (*f) params = fwd(#name); \
-	f args; \
+	R.name args; \
 }
 
 EXPORT int
 pmem_is_pmem(const void *addr, size_t len)
 {
-	int (*f)(const void *, size_t) = fwd("pmem_is_pmem");
-
-	return is("is-pmem-wrong") ? 1 : f(addr, len);
+	return is("is-pmem-wrong") ? 1 : R.is_pmem(addr, len);
 }
 
 EXPORT void *
 pmem_memmove(void *d, const void *s, size_t len, unsigned flags)
 {
-	void *(*f)(void *, const void *, size_t, unsigned) =
-		fwd("pmem_memmove");
-
-	return f(d, s, is("short-copy") && len > 100 ? len - 1 : len, flags);
+	return R.memmove(d, s, is("short-copy") && len > 100 ? len - 1 : len,
+		flags);
 }
 
-FWDV(pmem_persist, (const void *a, size_t l), (a, l))
-FWD(int, pmem_msync, (const void *a, size_t l), (a, l))
-FWD(int, pmem_has_auto_flush, (void), ())
-FWDV(pmem_flush, (const void *a, size_t l), (a, l))
-FWDV(pmem_deep_flush, (const void *a, size_t l), (a, l))
-FWD(int, pmem_deep_drain, (const void *a, size_t l), (a, l))
-FWD(int, pmem_deep_persist, (const void *a, size_t l), (a, l))
-FWDV(pmem_drain, (void), ())
-FWD(int, pmem_has_hw_drain, (void), ())
-FWD(void *, pmem_memmove_persist, (void *d, const void *s, size_t l),
+FWDV(persist, (const void *a, size_t l), (a, l))
+FWD(int, msync, (const void *a, size_t l), (a, l))
+FWD(int, has_auto_flush, (void), ())
+FWDV(flush, (const void *a, size_t l), (a, l))
+FWDV(deep_flush, (const void *a, size_t l), (a, l))
+FWD(int, deep_drain, (const void *a, size_t l), (a, l))
+FWD(int, deep_persist, (const void *a, size_t l), (a, l))
+FWDV(drain, (void), ())
+FWD(int, has_hw_drain, (void), ())
+FWD(void *, memmove_persist, (void *d, const void *s, size_t l),
 	(d, s, l))
-FWD(void *, pmem_memcpy_persist, (void *d, const void *s, size_t l),
+FWD(void *, memcpy_persist, (void *d, const void *s, size_t l),
 	(d, s, l))
-FWD(void *, pmem_memset_persist, (void *d, int c, size_t l), (d, c, l))
-FWD(void *, pmem_memmove_nodrain, (void *d, const void *s, size_t l),
+FWD(void *, memset_persist, (void *d, int c, size_t l), (d, c, l))
+FWD(void *, memmove_nodrain, (void *d, const void *s, size_t l),
 	(d, s, l))
-FWD(void *, pmem_memcpy_nodrain, (void *d, const void *s, size_t l),
+FWD(void *, memcpy_nodrain, (void *d, const void *s, size_t l),
 	(d, s, l))
-FWD(void *, pmem_memset_nodrain, (void *d, int c, size_t l), (d, c, l))
-FWD(void *, pmem_memcpy, (void *d, const void *s, size_t l, unsigned f_),
+FWD(void *, memset_nodrain, (void *d, int c, size_t l), (d, c, l))
+FWD(void *, memcpy, (void *d, const void *s, size_t l, unsigned f_),
 	(d, s, l, f_))
-FWD(void *, pmem_memset, (void *d, int c, size_t l, unsigned f_),
+FWD(void *, memset, (void *d, int c, size_t l, unsigned f_),
 	(d, c, l, f_))
-FWD(const char *, pmem_check_version, (unsigned a, unsigned b), (a, b))
+FWD(const char *, check_version, (unsigned a, unsigned b), (a, b))

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Small helpers shared by the reliability programs: loading the library,
+ * Small helpers shared by the reliability programs: loading the library
+ * (../lib/pmem_api.h),
  * and probes of the process state (descriptors, mappings,
  * /proc/self/status) that the leak checks compare before and after a call.
  * Failures are reported by ../lib/report.h, random data is ../lib/rnd.h.
@@ -19,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../lib/pmem_api.h"
 #include "../lib/report.h"
 #include "../lib/rnd.h"
 
@@ -42,6 +44,16 @@ rt_dlsym(void *h, const char *name)
 	if (p == NULL)
 		tl_die("dlsym %s: %s", name, dlerror());
 	return p;
+}
+
+/* every entry point of the dlopen()ed library h into *api */
+static inline void
+rt_api(struct pmem_api *api, void *h)
+{
+	const char *missing = pmem_api_load(api, h);
+
+	if (missing != NULL)
+		tl_die("the library lacks %s", missing);
 }
 
 /* open descriptors, not counting the one opendir itself uses */

@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The 23 libpmem entry points as one list, X(name, return type, parameters),
- * for the tables that load them with dlsym.
+ * and struct pmem_api, a table of them loaded from one library with dlsym:
+ * for the programs that load a libpmem, or two, by hand (the diff suite,
+ * the fault and bad-input drivers, the planted-bug stand-ins).
  */
 #ifndef PMEM_API_H
 #define PMEM_API_H 1
 
+#include <dlfcn.h>
+#include <stddef.h>
+#include <string.h>
 #include <sys/types.h>
 
 #define PMEM_API(X) \
@@ -35,5 +40,27 @@
 
 /* a struct member per entry point */
 #define PMEM_API_FIELD(name, ret, params) ret (*name) params;
+
+struct pmem_api {
+	PMEM_API(PMEM_API_FIELD)
+};
+
+/*
+ * Every entry point of the dlopen()ed library h into *api. Returns NULL,
+ * or the name of the first one h lacks.
+ */
+static inline const char *
+pmem_api_load(struct pmem_api *api, void *h)
+{
+	void *p;
+
+#define PMEM_API_LOAD(name, ret, params) \
+	if ((p = dlsym(h, "pmem_" #name)) == NULL) \
+		return "pmem_" #name; \
+	memcpy(&api->name, &p, sizeof(p));
+	PMEM_API(PMEM_API_LOAD)
+#undef PMEM_API_LOAD
+	return NULL;
+}
 
 #endif
