@@ -6,9 +6,7 @@
 # kernels. On an aarch64 host everything runs natively instead.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../lib/common.sh"
 . "$here/../lib/cross.sh"
-: "${PMEM_BUILD:=$PMEM_TOPDIR/build}"
 
 W=$PMEM_BUILD/aarch64
 SYSROOT=/usr/aarch64-linux-gnu

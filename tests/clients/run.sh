@@ -6,7 +6,6 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/common.sh"
 
-: "${PMEM_BUILD:=$PMEM_TOPDIR/build}"
 OUT=$PMEM_BUILD/clients
 STEP_TIMEOUT=${CLIENTS_STEP_TIMEOUT:-90}
 CRASH_ROUNDS=${CLIENTS_CRASH_ROUNDS:-4}

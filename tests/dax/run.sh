@@ -6,7 +6,6 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/common.sh"
 . "$here/kit.sh"
-: "${PMEM_BUILD:=$PMEM_TOPDIR/build}"
 OUT=$PMEM_BUILD/dax
 REF_LIBDIR=${DAXT_REF_LIBDIR:-/usr/lib/x86_64-linux-gnu}
 REF_DBGDIR=${DAXT_REF_DBGDIR:-$REF_LIBDIR/pmdk_dbg}

@@ -9,7 +9,6 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/common.sh"
-: "${PMEM_BUILD:=$PMEM_TOPDIR/build}"
 ref=${PMEM_DIFF_REFERENCE:-/usr/lib/x86_64-linux-gnu/libpmem.so.1.0.0}
 rel=$PMEM_RELEASE_LIBDIR/libpmem.so.1
 dbg=$PMEM_DEBUG_LIBDIR/libpmem.so.1

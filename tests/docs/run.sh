@@ -7,7 +7,6 @@
 
 set -u
 . "$(dirname "$0")/../lib/common.sh"
-: "${PMEM_BUILD:=$PMEM_TOPDIR/build}"
 
 DOC=$PMEM_TOPDIR/doc
 OUT=$PMEM_BUILD/docs

@@ -2,7 +2,9 @@
 # Shell helpers of the cross-arch suites (tests/aarch64, tests/ppc64le,
 # tests/riscv64): exports against tests/abi/symbols.txt, environment
 # wrappers, one result line per test run in a lane, and their report.
-# Source after common.sh; W is the suite's work directory.
+# Sourcing it sources common.sh too; W is the suite's work directory.
+
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 # names and versions of the defined dynamic symbols: exported LIB PREFIX
 exported() {

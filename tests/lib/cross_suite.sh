@@ -16,6 +16,8 @@
 # and may define extra_lane_tests CPU (more t lines per lane).
 # shellcheck disable=SC2034 # the caller's variables
 
+. "$(dirname "${BASH_SOURCE[0]}")/cross.sh"
+
 cross_suite() {
 	W=$PMEM_BUILD/$XARCH
 	LIB=$W/lib

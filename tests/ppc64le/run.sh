@@ -6,10 +6,7 @@
 # libc6:ppc64el ones (with -L /usr/powerpc64le-linux-gnu QEMU 7.2 aborts
 # even hello-world with "stack smashing detected").
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../lib/common.sh"
-. "$here/../lib/cross.sh"
-. "$here/../lib/cross_suite.sh"
+. "$(dirname "$0")/../lib/cross_suite.sh"
 
 XARCH=ppc64le
 CROSS=powerpc64le-linux-gnu-

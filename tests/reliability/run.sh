@@ -10,7 +10,6 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/common.sh"
-: "${PMEM_BUILD:=$PMEM_TOPDIR/build}"
 RT_OUT=$PMEM_BUILD/reliability
 RT_MULTIARCH=$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)
 RT_REF=${RT_REFERENCE:-/usr/lib/$RT_MULTIARCH/libpmem.so.1}

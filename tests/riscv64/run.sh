@@ -7,10 +7,7 @@
 # Debian 12 has no riscv64 libpmem: the API report is compared with the
 # host reference's.
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../lib/common.sh"
-. "$here/../lib/cross.sh"
-. "$here/../lib/cross_suite.sh"
+. "$(dirname "$0")/../lib/cross_suite.sh"
 
 XARCH=riscv64
 CROSS=riscv64-linux-gnu-
