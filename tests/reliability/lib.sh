@@ -46,6 +46,26 @@ rt_prog() {
 		-o "$out" "$@"
 }
 
+# rt_prog_on DIR NAME FLAGS...: DIR/NAME from NAME.c, running on the
+# instrumented libpmem.so.1 rt_build_lib made in DIR
+rt_prog_on() {
+	local dir=$1 name=$2
+	shift 2
+	rt_prog "$dir/$name" "$CC" "$@" "$here/$name.c" -L"$dir" -lpmem \
+		-Wl,-rpath,"$dir" -lpthread
+}
+
+# rt_prog_fakedax DIR NAME FLAGS...: DIR/NAME_fakedax, NAME.c with the
+# objects of DIR linked in and mmap wrapped by fakedax.c, so every
+# mapping is DAX to the library and its range registry is live
+rt_prog_fakedax() {
+	local dir=$1 name=$2
+	shift 2
+	# shellcheck disable=SC2046
+	rt_prog "$dir/${name}_fakedax" "$CC" "$@" "$here/$name.c" \
+		"$here/fakedax.c" -Wl,--wrap=mmap $(cat "$dir/objs") -lpthread
+}
+
 # rt_sub_begin NAME / rt_sub_end NAME: each sub-suite's own tally line
 rt_sub_begin() {
 	RT_P0=$T_PASSED RT_F0=$T_FAILED RT_S0=$T_SKIPPED RT_T0=$SECONDS

@@ -7,7 +7,6 @@ sub_sanitize() {
 	local d=$RT_OUT/asan
 	local san="-fsanitize=address,undefined -fno-sanitize-recover=all"
 	local cflags="-O2 -g -fno-omit-frame-pointer $san"
-	local rpath="-Wl,-rpath,$d"
 	local -x ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=0
 	local -x UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
@@ -23,14 +22,9 @@ sub_sanitize() {
 		fail "sanitize: building the library with $san"
 		return
 	fi
-	# shellcheck disable=SC2046
-	if ! rt_prog "$d/api_stress" "$CC" $cflags "$here/api_stress.c" \
-		-L"$d" -lpmem $rpath ||
-	    ! rt_prog "$d/kernel_stress" "$CC" $cflags \
-		"$here/kernel_stress.c" -L"$d" -lpmem $rpath ||
-	    ! rt_prog "$d/api_stress_fakedax" "$CC" $cflags \
-		"$here/api_stress.c" "$here/fakedax.c" -Wl,--wrap=mmap \
-		$(cat "$d/objs") -lpthread; then
+	if ! rt_prog_on "$d" api_stress $cflags ||
+	    ! rt_prog_on "$d" kernel_stress $cflags ||
+	    ! rt_prog_fakedax "$d" api_stress $cflags; then
 		fail "sanitize: building the stress tests"
 		return
 	fi

@@ -17,11 +17,8 @@ sub_tsan() {
 			"(TSan needs vm.mmap_rnd_bits <= 28 on some kernels)"
 	elif ! rt_build_lib "$d" "$CC" $cflags; then
 		fail "tsan: building the library with -fsanitize=thread"
-	elif ! rt_prog "$d/concurrency" "$CC" $cflags \
-		"$here/concurrency.c" -L"$d" -lpmem -Wl,-rpath,"$d" -lpthread ||
-	    ! rt_prog "$d/concurrency_fakedax" "$CC" $cflags \
-		"$here/concurrency.c" "$here/fakedax.c" -Wl,--wrap=mmap \
-		$(cat "$d/objs") -lpthread; then
+	elif ! rt_prog_on "$d" concurrency $cflags ||
+	    ! rt_prog_fakedax "$d" concurrency $cflags; then
 		fail "tsan: building the concurrency test"
 	else
 		rt_run "tsan: $ops operations, 10 threads, no race, right" \
