@@ -75,10 +75,7 @@ setup_kernels(const char *kinds)
 int
 main(int argc, char *argv[])
 {
-	if (argc < 2) {
-		fprintf(stderr, "usage: %s GROUP [kinds=K,...]\n", argv[0]);
-		return 2;
-	}
+	tl_usage(argc >= 2, argv[0], "GROUP [kinds=K,...]");
 	int trapping = dctrap_install();
 
 	setup_kernels(argc > 2 && strncmp(argv[2], "kinds=", 6) == 0 ?

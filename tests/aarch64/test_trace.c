@@ -135,17 +135,10 @@ main(int argc, char *argv[])
 {
 	size_t line = 0, step = 1;
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: %s kernels|range [line=N] [step=N]\n",
-			argv[0]);
-		return 2;
-	}
-	for (int i = 2; i < argc; i++) {
-		if (strncmp(argv[i], "line=", 5) == 0)
-			line = (size_t)atoi(argv[i] + 5);
-		else if (strncmp(argv[i], "step=", 5) == 0)
-			step = (size_t)atoi(argv[i] + 5);
-	}
+	tl_usage(argc >= 2, argv[0], "kernels|range [line=N] [step=N]");
+	for (int i = 2; i < argc; i++)
+		if (!t_arg(argv[i], "line", &line))
+			t_arg(argv[i], "step", &step);
 	Trapping = dctrap_install();
 	Area = t_guarded(BUF);
 	Ref = t_guarded(BUF);

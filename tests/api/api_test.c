@@ -192,25 +192,17 @@ test_mmap_hint(void)
 }
 
 static const struct named_test Tests[] = {
-	{ "version", test_version },
-	{ "map_roundtrip", test_map_roundtrip },
-	{ "map_errors", test_map_errors },
-	{ "tmpfile", test_tmpfile },
-	{ "misc", test_misc },
-	{ "force_late", test_force_late },
-	{ "mmap_hint", test_mmap_hint },
+	NAMED_TEST(version), NAMED_TEST(map_roundtrip), NAMED_TEST(map_errors),
+	NAMED_TEST(tmpfile), NAMED_TEST(misc), NAMED_TEST(force_late),
+	NAMED_TEST(mmap_hint),
 };
 
 int
 main(int argc, char *argv[])
 {
-	if (argc < 2) {
-		fprintf(stderr, "usage: %s dir [test]\n", argv[0]);
-		return 2;
-	}
+	tl_usage(argc >= 2, argv[0], "dir [test]");
 	Dir = argv[1];
 	umask(022);
 	CHECK(strcmp(pmem_errormsg(), "") == 0);
-	return run_named(Tests, sizeof(Tests) / sizeof(*Tests),
-		argc > 2 ? argv[2] : NULL);
+	return RUN_NAMED(Tests, argc > 2 ? argv[2] : NULL);
 }

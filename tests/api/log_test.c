@@ -179,23 +179,16 @@ test_default_on(void)
 }
 
 static const struct named_test Tests[] = {
-	{ "defaults", test_defaults },
-	{ "levels", test_levels },
-	{ "user_function", test_user_function },
-	{ "trace", test_trace },
-	{ "default_on", test_default_on },
+	NAMED_TEST(defaults), NAMED_TEST(levels), NAMED_TEST(user_function),
+	NAMED_TEST(trace), NAMED_TEST(default_on),
 };
 
 int
 main(int argc, char *argv[])
 {
-	if (argc < 3) {
-		fprintf(stderr, "usage: %s test release|debug [dir]\n",
-			argv[0]);
-		return 2;
-	}
+	tl_usage(argc >= 3, argv[0], "test release|debug [dir]");
 	Debug_lib = strcmp(argv[2], "debug") == 0;
 	if (argc > 3)
 		Dir = argv[3];
-	return run_named(Tests, sizeof(Tests) / sizeof(*Tests), argv[1]);
+	return RUN_NAMED(Tests, argv[1]);
 }

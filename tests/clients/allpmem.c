@@ -173,10 +173,7 @@ main(int argc, char *argv[])
 	char *pm, *heap;
 
 	clients_start(argc, argv);
-	if (argc != 2) {
-		fprintf(stderr, "usage: allpmem DIR\n");
-		return 2;
-	}
+	tl_usage(argc == 2, "allpmem", "DIR");
 	Expect_pmem = force && strcmp(force, "1") == 0;
 	snprintf(path, sizeof(path), "%s/allpmem", argv[1]);
 	snprintf(sparse, sizeof(sparse), "%s/sparse", argv[1]);

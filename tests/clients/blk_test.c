@@ -113,10 +113,7 @@ main(int argc, char *argv[])
 	long long n;
 
 	clients_start(argc, argv);
-	if (argc != 4) {
-		fprintf(stderr, "usage: blk_test POOL BSIZE POOLSIZE_MIB\n");
-		return 2;
-	}
+	tl_usage(argc == 4, "blk_test", "POOL BSIZE POOLSIZE_MIB");
 	path = argv[1];
 	bsize = strtoul(argv[2], NULL, 0);
 	poolsize = strtoul(argv[3], NULL, 0) << 20;

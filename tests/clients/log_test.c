@@ -126,10 +126,7 @@ main(int argc, char *argv[])
 	uint64_t s;
 
 	clients_start(argc, argv);
-	if (argc != 4) {
-		fprintf(stderr, "usage: log_test POOL POOLSIZE_MIB SEED\n");
-		return 2;
-	}
+	tl_usage(argc == 4, "log_test", "POOL POOLSIZE_MIB SEED");
 	s = strtoull(argv[3], NULL, 0) | 1;
 	plp = pmemlog_create(argv[1], strtoul(argv[2], NULL, 0) << 20, 0600);
 	if (!plp)

@@ -520,11 +520,7 @@ group_count(void)
 int
 main(int argc, char *argv[])
 {
-	if (argc < 3) {
-		fprintf(stderr, "usage: %s basic|force|count|cpu DIR\n",
-			argv[0]);
-		return 2;
-	}
+	tl_usage(argc >= 3, argv[0], "basic|force|count|cpu DIR");
 	Dir = argv[2];
 #ifdef __aarch64__
 	/* also lets QEMU < 8.0 user mode run the DC CVAP the library issues */

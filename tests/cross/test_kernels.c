@@ -28,10 +28,7 @@ main(int argc, char *argv[])
 	struct arch_choice c = { .has_hw_drain = 0 };
 	struct pmem_policy policy = { 1, 1, 0 };
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: %s GROUP\n", argv[0]);
-		return 2;
-	}
+	tl_usage(argc >= 2, argv[0], "GROUP");
 	int trapping = trap_install();
 
 	arch_init(&c, &policy);

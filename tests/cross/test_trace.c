@@ -133,18 +133,13 @@ main(int argc, char *argv[])
 	struct arch_choice c = { .has_hw_drain = 0 };
 	struct pmem_policy policy = { 1, 1, 0 };
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: %s kernels|range [block=N] [step=N]"
-			"\n", argv[0]);
-		return 2;
-	}
+	tl_usage(argc >= 2, argv[0], "kernels|range [block=N] [step=N]");
 	for (int i = 2; i < argc; i++) {
-		if (strncmp(argv[i], "block=", 6) == 0)
-			block = (size_t)atoi(argv[i] + 6);
-		else if (strncmp(argv[i], "step=", 5) == 0)
-			step = (size_t)atoi(argv[i] + 5);
+		if (t_arg(argv[i], "block", &block) ||
+				t_arg(argv[i], "step", &step))
+			continue;
 #ifdef __riscv
-		else if (strcmp(argv[i], "zicbom=1") == 0)
+		if (strcmp(argv[i], "zicbom=1") == 0)
 			Fake_zicbom = 1;
 #endif
 	}

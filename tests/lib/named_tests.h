@@ -18,6 +18,9 @@ struct named_test {
 	void (*fn)(void);
 };
 
+/* the row of a table of tests: test_NAME, run by the name NAME */
+#define NAMED_TEST(name) { #name, test_##name }
+
 /* runs the test called name, or every one when name is NULL; 2: no such */
 static inline int
 run_named(const struct named_test *tests, size_t n, const char *name)
@@ -36,5 +39,9 @@ run_named(const struct named_test *tests, size_t n, const char *name)
 	}
 	return tl_failures() != 0;
 }
+
+/* run_named over a whole array */
+#define RUN_NAMED(tests, name) \
+	run_named((tests), sizeof(tests) / sizeof(*(tests)), (name))
 
 #endif

@@ -52,6 +52,16 @@ tl_report(atomic_ulong *counter, const char *tag, const char *file,
 /* a failed check at file:line */
 #define tl_fail_at(file, line, ...) \
 	tl_report(&Tl_failed, "FAIL", (file), (line), __VA_ARGS__)
+/* unless ok: "usage: PROG ARGS" on stderr and exit status 2 */
+static inline void
+tl_usage(int ok, const char *prog, const char *args)
+{
+	if (ok)
+		return;
+	fprintf(stderr, "usage: %s %s\n", prog, args);
+	exit(2);
+}
+
 /* the test cannot go on (setup failed): a FAIL line and exit status 2 */
 #define tl_die(...) (tl_fail(__VA_ARGS__), exit(2))
 

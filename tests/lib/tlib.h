@@ -11,6 +11,8 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "guard.h"
 #include "report.h"
@@ -47,6 +49,18 @@ static inline void
 t_fill_random(char *p, size_t n)
 {
 	rnd_fill(&T_seed, p, n);
+}
+
+/* arg is "name=N": N into *val and 1; otherwise 0 */
+static inline int
+t_arg(const char *arg, const char *name, size_t *val)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(arg, name, n) != 0 || arg[n] != '=')
+		return 0;
+	*val = (size_t)strtoull(arg + n + 1, NULL, 0);
+	return 1;
 }
 
 /* the exit status: 0 when every check passed */

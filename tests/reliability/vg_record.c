@@ -332,10 +332,7 @@ other_tool(enum tool tool, const char *env)
 int
 main(int argc, char *argv[])
 {
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s DIR\n", argv[0]);
-		return 2;
-	}
+	tl_usage(argc == 2, argv[0], "DIR");
 	Dir = argv[1];
 	/* the library's constructor ran with Tool == T_NONE */
 	expect("no valgrind", "library load (nothing outside valgrind)",
