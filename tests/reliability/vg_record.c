@@ -183,62 +183,80 @@ map(size_t *len)
 	return p;
 }
 
-/* set up under pmemcheck and map: the mapping and its file registered */
-static char *
-pmemcheck_map(const char *env, size_t *len)
-{
+/* the test file mapped under a tool, with a copy's destination and source */
+struct area {
+	enum tool tool;
 	char *p;
+	size_t len;
+	char *d;	/* 8 KiB in, misaligned */
+	char *s;	/* 64 KiB in */
+};
 
-	set_up(T_PMEMCHECK, env);
-	EXPECT(p = map(len),
-		R(VG_PMC_REGISTER_PMEM_MAPPING, p, *len, 0, 0),
-		R(VG_PMC_REGISTER_PMEM_FILE, ANY, p, *len, 0));
-	return p;
+/* set_up(tool, env) and map: pmemcheck hears of the mapping and its file */
+static struct area
+area_map(enum tool tool, const char *env)
+{
+	struct area a = { .tool = tool };
+
+	set_up(tool, env);
+	if (tool == T_PMEMCHECK)
+		EXPECT(a.p = map(&a.len),
+			R(VG_PMC_REGISTER_PMEM_MAPPING, a.p, a.len, 0, 0),
+			R(VG_PMC_REGISTER_PMEM_FILE, ANY, a.p, a.len, 0));
+	else
+		EXPECT(a.p = map(&a.len));
+	a.d = a.p + 8192 + 3;
+	a.s = a.p + 65536;
+	return a;
 }
 
+/* pmemcheck hears of the removal; the other tools hear nothing */
 static void
-pmemcheck_unmap(char *p, size_t len)
+area_unmap(const struct area *a)
 {
-	EXPECT(pmem_unmap(p, len), R(VG_PMC_REMOVE_PMEM_MAPPING, p, len, 0, 0));
+	if (a->tool == T_PMEMCHECK)
+		EXPECT(pmem_unmap(a->p, a->len),
+			R(VG_PMC_REMOVE_PMEM_MAPPING, a->p, a->len, 0, 0));
+	else
+		EXPECT(pmem_unmap(a->p, a->len));
 }
 
 /* pmemcheck, default environment: all the API's requests */
 static void
 pmemcheck_default(void)
 {
-	size_t len = 0;
-	char *p = pmemcheck_map("", &len);
-	char *d = p + 8192 + 5, *s = p + 65536;
+	struct area a = area_map(T_PMEMCHECK, "");
 	long page = sysconf(_SC_PAGESIZE);
 
 	/* streaming: over the threshold, or asked for */
-	EXPECT(pmem_memcpy(d, s, 4096, 0), FLUSH(d, 4096));
-	EXPECT(pmem_memcpy(d, s, 100, 0));
-	EXPECT(pmem_memcpy(d, s, 100, PMEM_F_MEM_NONTEMPORAL), FLUSH(d, 100));
-	EXPECT(pmem_memmove(d, s, 300, PMEM_F_MEM_WC), FLUSH(d, 300));
-	EXPECT(pmem_memcpy(d, s, 4096, PMEM_F_MEM_TEMPORAL));
-	EXPECT(pmem_memcpy(d, s, 4096, PMEM_F_MEM_NOFLUSH));
-	EXPECT(pmem_memcpy(d, s, 4096,
+	EXPECT(pmem_memcpy(a.d, a.s, 4096, 0), FLUSH(a.d, 4096));
+	EXPECT(pmem_memcpy(a.d, a.s, 100, 0));
+	EXPECT(pmem_memcpy(a.d, a.s, 100, PMEM_F_MEM_NONTEMPORAL),
+		FLUSH(a.d, 100));
+	EXPECT(pmem_memmove(a.d, a.s, 300, PMEM_F_MEM_WC), FLUSH(a.d, 300));
+	EXPECT(pmem_memcpy(a.d, a.s, 4096, PMEM_F_MEM_TEMPORAL));
+	EXPECT(pmem_memcpy(a.d, a.s, 4096, PMEM_F_MEM_NOFLUSH));
+	EXPECT(pmem_memcpy(a.d, a.s, 4096,
 		PMEM_F_MEM_NONTEMPORAL | PMEM_F_MEM_NOFLUSH));
-	EXPECT(pmem_memset(d, 7, 4096, 0), FLUSH(d, 4096));
-	EXPECT(pmem_memset(d, 7, 64, PMEM_F_MEM_NONTEMPORAL), FLUSH(d, 64));
-	EXPECT(pmem_memset(d, 7, 64, 0));
-	EXPECT(pmem_memcpy_persist(d, s, 1000), FLUSH(d, 1000));
-	EXPECT(pmem_memmove_nodrain(d, s, 1000), FLUSH(d, 1000));
-	EXPECT(pmem_memset_persist(d, 1, 1000), FLUSH(d, 1000));
+	EXPECT(pmem_memset(a.d, 7, 4096, 0), FLUSH(a.d, 4096));
+	EXPECT(pmem_memset(a.d, 7, 64, PMEM_F_MEM_NONTEMPORAL), FLUSH(a.d, 64));
+	EXPECT(pmem_memset(a.d, 7, 64, 0));
+	EXPECT(pmem_memcpy_persist(a.d, a.s, 1000), FLUSH(a.d, 1000));
+	EXPECT(pmem_memmove_nodrain(a.d, a.s, 1000), FLUSH(a.d, 1000));
+	EXPECT(pmem_memset_persist(a.d, 1, 1000), FLUSH(a.d, 1000));
 	/* overlapping moves use ordinary stores and real flushes */
-	EXPECT(pmem_memmove(d + 64, d, 4096, 0));
+	EXPECT(pmem_memmove(a.d + 64, a.d, 4096, 0));
 	/* flush instructions and SFENCE: pmemcheck sees them itself */
-	EXPECT(pmem_flush(d, 100));
-	EXPECT(pmem_persist(d, 100));
+	EXPECT(pmem_flush(a.d, 100));
+	EXPECT(pmem_persist(a.d, 100));
 	EXPECT(pmem_drain());
-	EXPECT(pmem_deep_flush(d, 100));
+	EXPECT(pmem_deep_flush(a.d, 100));
 	/* msync: page-rounded, errors off around it, then persisted */
-	EXPECT(pmem_msync(p + 100, 50),
-		ERRS_OFF, ERRS_ON, FLUSH(p, 150), FENCE);
-	EXPECT(pmem_deep_persist(p + page + 10, 20),
-		ERRS_OFF, ERRS_ON, FLUSH(p + page, 30), FENCE);
-	pmemcheck_unmap(p, len);
+	EXPECT(pmem_msync(a.p + 100, 50),
+		ERRS_OFF, ERRS_ON, FLUSH(a.p, 150), FENCE);
+	EXPECT(pmem_deep_persist(a.p + page + 10, 20),
+		ERRS_OFF, ERRS_ON, FLUSH(a.p + page, 30), FENCE);
+	area_unmap(&a);
 }
 
 /*
@@ -248,85 +266,71 @@ pmemcheck_default(void)
 static void
 pmemcheck_no_flush(const char *env)
 {
-	size_t len = 0;
-	char *p = pmemcheck_map(env, &len);
-	char *d = p + 8192 + 3, *s = p + 65536;
+	struct area a = area_map(T_PMEMCHECK, env);
 
-	EXPECT(pmem_flush(d, 100), FLUSH(d, 100));
-	EXPECT(pmem_persist(d, 100), FLUSH(d, 100));
-	EXPECT(pmem_memcpy(d, s, 100, 0), FLUSH(d, 100));
-	EXPECT(pmem_memcpy(d, s, 4096, 0), FLUSH(d, 4096));
-	EXPECT(pmem_memset(d, 2, 4096, PMEM_F_MEM_NONTEMPORAL),
-		FLUSH(d, 4096));
-	EXPECT(pmem_memmove(d + 64, d, 4096, 0), FLUSH(d + 64, 4096));
-	EXPECT(pmem_memcpy(d, s, 4096, PMEM_F_MEM_NOFLUSH));
+	EXPECT(pmem_flush(a.d, 100), FLUSH(a.d, 100));
+	EXPECT(pmem_persist(a.d, 100), FLUSH(a.d, 100));
+	EXPECT(pmem_memcpy(a.d, a.s, 100, 0), FLUSH(a.d, 100));
+	EXPECT(pmem_memcpy(a.d, a.s, 4096, 0), FLUSH(a.d, 4096));
+	EXPECT(pmem_memset(a.d, 2, 4096, PMEM_F_MEM_NONTEMPORAL),
+		FLUSH(a.d, 4096));
+	EXPECT(pmem_memmove(a.d + 64, a.d, 4096, 0), FLUSH(a.d + 64, 4096));
+	EXPECT(pmem_memcpy(a.d, a.s, 4096, PMEM_F_MEM_NOFLUSH));
 	/* a deep flush always runs the instructions */
-	EXPECT(pmem_deep_flush(d, 100));
-	pmemcheck_unmap(p, len);
+	EXPECT(pmem_deep_flush(a.d, 100));
+	area_unmap(&a);
 }
 
 /* PMEM_NO_MOVNT=1: no streaming store, every flush a real one */
 static void
 pmemcheck_no_movnt(const char *env)
 {
-	size_t len = 0;
-	char *p = pmemcheck_map(env, &len);
-	char *d = p + 8192 + 3, *s = p + 65536;
+	struct area a = area_map(T_PMEMCHECK, env);
 
-	EXPECT(pmem_memcpy(d, s, 4096, 0));
-	EXPECT(pmem_memcpy(d, s, 4096, PMEM_F_MEM_NONTEMPORAL));
-	EXPECT(pmem_memset(d, 1, 4096, 0));
-	EXPECT(pmem_flush(d, 100));
-	pmemcheck_unmap(p, len);
+	EXPECT(pmem_memcpy(a.d, a.s, 4096, 0));
+	EXPECT(pmem_memcpy(a.d, a.s, 4096, PMEM_F_MEM_NONTEMPORAL));
+	EXPECT(pmem_memset(a.d, 1, 4096, 0));
+	EXPECT(pmem_flush(a.d, 100));
+	area_unmap(&a);
 }
 
 /* memcheck: flushed and msync'ed bytes must be addressable */
 static void
 memcheck(void)
 {
-	size_t len = 0;
-	char *p;
+	struct area a = area_map(T_MEMCHECK, "");
 
-	set_up(T_MEMCHECK, "");
-	EXPECT(p = map(&len));
-	char *d = p + 8192 + 3, *s = p + 65536;
-
-	EXPECT(pmem_flush(d, 100), MC_CHECK(d, 100));
-	EXPECT(pmem_persist(d, 100), MC_CHECK(d, 100));
-	EXPECT(pmem_deep_flush(d, 100), MC_CHECK(d, 100));
-	EXPECT(pmem_memcpy(d, s, 4096, 0));
-	EXPECT(pmem_memcpy(d, s, 100, 0));
+	EXPECT(pmem_flush(a.d, 100), MC_CHECK(a.d, 100));
+	EXPECT(pmem_persist(a.d, 100), MC_CHECK(a.d, 100));
+	EXPECT(pmem_deep_flush(a.d, 100), MC_CHECK(a.d, 100));
+	EXPECT(pmem_memcpy(a.d, a.s, 4096, 0));
+	EXPECT(pmem_memcpy(a.d, a.s, 100, 0));
 	EXPECT(pmem_drain());
-	EXPECT(pmem_msync(p + 100, 50), MC_CHECK(p + 100, 50), ERRS_OFF,
+	EXPECT(pmem_msync(a.p + 100, 50), MC_CHECK(a.p + 100, 50), ERRS_OFF,
 		ERRS_ON);
-	EXPECT(pmem_unmap(p, len));
+	area_unmap(&a);
 }
 
 /* another tool (helgrind, DRD, ...), or none: only msync's error guard */
 static void
 other_tool(enum tool tool, const char *env)
 {
-	size_t len = 0;
-	char *p;
+	struct area a = area_map(tool, env);
 
-	set_up(tool, env);
-	EXPECT(p = map(&len));
-	char *d = p + 8192 + 3, *s = p + 65536;
-
-	EXPECT(pmem_memcpy(d, s, 4096, 0));
-	EXPECT(pmem_memcpy(d, s, 100, PMEM_F_MEM_NONTEMPORAL));
-	EXPECT(pmem_memset(d, 1, 4096, 0));
-	EXPECT(pmem_flush(d, 100));
-	EXPECT(pmem_persist(d, 100));
-	EXPECT(pmem_deep_flush(d, 100));
+	EXPECT(pmem_memcpy(a.d, a.s, 4096, 0));
+	EXPECT(pmem_memcpy(a.d, a.s, 100, PMEM_F_MEM_NONTEMPORAL));
+	EXPECT(pmem_memset(a.d, 1, 4096, 0));
+	EXPECT(pmem_flush(a.d, 100));
+	EXPECT(pmem_persist(a.d, 100));
+	EXPECT(pmem_deep_flush(a.d, 100));
 	EXPECT(pmem_drain());
 	if (tool == T_NONE) {
-		EXPECT(pmem_msync(p + 100, 50));
-		EXPECT(pmem_deep_persist(p + 100, 50));
+		EXPECT(pmem_msync(a.p + 100, 50));
+		EXPECT(pmem_deep_persist(a.p + 100, 50));
 	} else {
-		EXPECT(pmem_msync(p + 100, 50), ERRS_OFF, ERRS_ON);
+		EXPECT(pmem_msync(a.p + 100, 50), ERRS_OFF, ERRS_ON);
 	}
-	EXPECT(pmem_unmap(p, len));
+	area_unmap(&a);
 }
 
 int
