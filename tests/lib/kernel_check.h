@@ -121,11 +121,9 @@ group_sizes(void)
 }
 
 static void
-overlap_failed(const char *kernel, size_t len, size_t dist, const char *dir,
-	size_t off)
+overlap_failed(const char *msg)
 {
-	T_FAIL("%s: overlap len %zu dist %zu %s off %zu", kernel, len, dist,
-		dir, off);
+	T_FAIL("%s", msg);
 }
 
 /* overlapping moves in both directions, compared with libc memmove */

@@ -7,6 +7,7 @@
 #define TESTS_LIB_OVERLAP_SWEEP_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "funcs.h"
@@ -17,8 +18,7 @@ struct overlap_sweep {
 	const size_t *dists;	/* how far dst is from src; a 0 ends it */
 	size_t off_step;	/* both start 0..63 bytes in, in these steps */
 	uint64_t *seed;		/* of the random bytes moved */
-	void (*report)(const char *kernel, size_t len, size_t dist,
-		const char *dir, size_t off);
+	void (*report)(const char *msg);	/* a wrong move, described */
 };
 
 /*
@@ -47,9 +47,14 @@ overlap_sweep(const struct overlap_sweep *sw, const char *kernel,
 		memcpy(ref, dst, span);
 		move(dst + dof, dst + so, len);
 		memmove(ref + dof, ref + so, len);
-		if (memcmp(dst, ref, span) != 0)
-			sw->report(kernel, len, dist,
+		if (memcmp(dst, ref, span) != 0) {
+			char msg[256];
+
+			snprintf(msg, sizeof(msg), "%.80s: overlap len %zu "
+				"dist %zu %s off %zu", kernel, len, dist,
 				above ? "dst>src" : "dst<src", off);
+			sw->report(msg);
+		}
 	}
 }
 

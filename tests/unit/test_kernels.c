@@ -195,11 +195,9 @@ test_buffer_end(void **state)
 }
 
 static void
-overlap_failed(const char *kernel, size_t len, size_t dist, const char *dir,
-	size_t off)
+overlap_failed(const char *msg)
 {
-	fail_msg("%s: overlap len %zu dist %zu %s off %zu", kernel, len, dist,
-		dir, off);
+	fail_msg("%s", msg);
 }
 
 /* overlapping moves in both directions, compared with libc memmove */
