@@ -79,107 +79,76 @@ static const struct cpu {
 	Old = { "another vendor, CLFLUSH and SSE2 only", CPU_CLFLUSH,
 		{ VENDOR_OTHER, 15, 2, 0 }, "other vendor" };
 
+/*
+ * What pmem_init() must pick for a CPU, an eADR answer and a set of
+ * variables: pmem_flush's instruction and the kernel families, which
+ * name the kernels: memmove_mov_<isa>_<flush>, memmove_movnt_<nt>_<flush>
+ * and memset_movnt_<isa>_<flush>, the last two ending in the barrier's
+ * suffix. nt "" means no streaming at all: the non-temporal slots hold
+ * the ordinary-store kernels. isa "generic" means the portable kernels,
+ * which flush through Funcs.
+ */
 struct choice {
 	const struct cpu *cpu;
 	int eadr;
 	const char *env;	/* "VAR=value ..." */
 	const char *flush;	/* pmem_flush's instruction */
-	const char *mov;	/* memmove with ordinary stores */
-	const char *movnt;	/* memmove with streaming stores */
-	const char *set_movnt;	/* memset with streaming stores */
+	const char *isa;	/* of ordinary-store memmove and memset */
+	const char *nt;		/* of streaming memmove */
+	const char *barrier;	/* what ends the streaming kernels: 0, WC or
+				 * SUBLINE (partial lines streamed too) */
 };
+
+#define WC "_wcbarrier"
+#define SUBLINE "_subline"
 
 static const struct choice Choices[] = {
 	/* the Xeon row: 512-bit kernels, no barrier */
-	{ &Xeon, 0, "", "clwb", "memmove_mov_avx512f_clwb",
-		"memmove_movnt_avx512f_clwb", "memset_movnt_avx512f_clwb" },
+	{ &Xeon, 0, "", "clwb", "avx512f", "avx512f", 0 },
 	/* MOVDIR64B copies when asked for; fills never (2.5x slower) */
-	{ &Xeon, 0, "PMEM_MOVDIR64B=1", "clwb", "memmove_mov_avx512f_clwb",
-		"memmove_movnt_movdir64b_clwb", "memset_movnt_avx512f_clwb" },
+	{ &Xeon, 0, "PMEM_MOVDIR64B=1", "clwb", "avx512f", "movdir64b", 0 },
 	/* compat: any value but "0" opts in, as in the reference */
-	{ &Xeon, 0, "PMEM_MOVDIR64B=yes", "clwb", "memmove_mov_avx512f_clwb",
-		"memmove_movnt_movdir64b_clwb", "memset_movnt_avx512f_clwb" },
-	{ &Xeon, 0, "PMEM_MOVDIR64B=0", "clwb", "memmove_mov_avx512f_clwb",
-		"memmove_movnt_avx512f_clwb", "memset_movnt_avx512f_clwb" },
-	{ &Xeon, 0, "PMEM_AVX512F=0", "clwb", "memmove_mov_avx_clwb",
-		"memmove_movnt_avx_clwb", "memset_movnt_avx_clwb" },
-	{ &Xeon, 0, "PMEM_AVX512F=1", "clwb", "memmove_mov_avx512f_clwb",
-		"memmove_movnt_avx512f_clwb", "memset_movnt_avx512f_clwb" },
-	{ &Xeon, 0, "PMEM_AVX=0", "clwb", "memmove_mov_sse2_clwb",
-		"memmove_movnt_sse2_clwb", "memset_movnt_sse2_clwb" },
-	{ &Xeon, 0, "PMEM_AVX=0 PMEM_AVX512F=1", "clwb",
-		"memmove_mov_sse2_clwb", "memmove_movnt_sse2_clwb",
-		"memset_movnt_sse2_clwb" },
-	{ &Xeon, 0, "PMEM_AVX=0 PMEM_MOVDIR64B=1", "clwb",
-		"memmove_mov_sse2_clwb", "memmove_movnt_movdir64b_clwb",
-		"memset_movnt_sse2_clwb" },
-	{ &Xeon, 0, "PMEM_WC_WORKAROUND=1", "clwb", "memmove_mov_avx512f_clwb",
-		"memmove_movnt_avx512f_clwb_wcbarrier",
-		"memset_movnt_avx512f_clwb_wcbarrier" },
-	{ &Xeon, 0, "PMEM_NO_CLWB=1", "clflushopt",
-		"memmove_mov_avx512f_clflushopt",
-		"memmove_movnt_avx512f_clflushopt",
-		"memset_movnt_avx512f_clflushopt" },
-	{ &Xeon, 0, "PMEM_NO_CLWB=1 PMEM_NO_CLFLUSHOPT=1", "clflush",
-		"memmove_mov_avx512f_clflush", "memmove_movnt_avx512f_clflush",
-		"memset_movnt_avx512f_clflush" },
+	{ &Xeon, 0, "PMEM_MOVDIR64B=yes", "clwb", "avx512f", "movdir64b", 0 },
+	{ &Xeon, 0, "PMEM_MOVDIR64B=0", "clwb", "avx512f", "avx512f", 0 },
+	{ &Xeon, 0, "PMEM_AVX512F=0", "clwb", "avx", "avx", 0 },
+	{ &Xeon, 0, "PMEM_AVX512F=1", "clwb", "avx512f", "avx512f", 0 },
+	{ &Xeon, 0, "PMEM_AVX=0", "clwb", "sse2", "sse2", 0 },
+	{ &Xeon, 0, "PMEM_AVX=0 PMEM_AVX512F=1", "clwb", "sse2", "sse2", 0 },
+	{ &Xeon, 0, "PMEM_AVX=0 PMEM_MOVDIR64B=1",
+		"clwb", "sse2", "movdir64b", 0 },
+	{ &Xeon, 0, "PMEM_WC_WORKAROUND=1", "clwb", "avx512f", "avx512f", WC },
+	{ &Xeon, 0, "PMEM_NO_CLWB=1", "clflushopt", "avx512f", "avx512f", 0 },
+	{ &Xeon, 0, "PMEM_NO_CLWB=1 PMEM_NO_CLFLUSHOPT=1",
+		"clflush", "avx512f", "avx512f", 0 },
 	/* eADR: no flush, the fence stays; PMEM_NO_FLUSH=0 flushes anyway */
-	{ &Xeon, 1, "", "noflush", "memmove_mov_avx512f_noflush",
-		"memmove_movnt_avx512f_noflush", "memset_movnt_avx512f_noflush" },
-	{ &Xeon, 1, "PMEM_NO_FLUSH=0", "clwb", "memmove_mov_avx512f_clwb",
-		"memmove_movnt_avx512f_clwb", "memset_movnt_avx512f_clwb" },
+	{ &Xeon, 1, "", "noflush", "avx512f", "avx512f", 0 },
+	{ &Xeon, 1, "PMEM_NO_FLUSH=0", "clwb", "avx512f", "avx512f", 0 },
 	/*
 	 * Zen 5: 256 bits everywhere, whatever the feature bits offer; AMD
 	 * rows stream partial lines, except with the WC barrier
 	 */
-	{ &Zen5, 0, "", "clwb", "memmove_mov_avx_clwb",
-		"memmove_movnt_avx_clwb_subline",
-		"memset_movnt_avx_clwb_subline" },
-	{ &Zen5, 0, "PMEM_AVX512F=1", "clwb", "memmove_mov_avx512f_clwb",
-		"memmove_movnt_avx512f_clwb_subline",
-		"memset_movnt_avx512f_clwb_subline" },
-	{ &Zen5, 0, "PMEM_MOVDIR64B=1", "clwb", "memmove_mov_avx_clwb",
-		"memmove_movnt_movdir64b_clwb_subline",
-		"memset_movnt_avx_clwb_subline" },
-	{ &Zen5, 0, "PMEM_WC_WORKAROUND=1", "clwb", "memmove_mov_avx_clwb",
-		"memmove_movnt_avx_clwb_wcbarrier",
-		"memset_movnt_avx_clwb_wcbarrier" },
-	{ &Zen5, 0, "PMEM_WC_WORKAROUND=0", "clwb", "memmove_mov_avx_clwb",
-		"memmove_movnt_avx_clwb_subline",
-		"memset_movnt_avx_clwb_subline" },
-	{ &Zen5, 0, "PMEM_AVX=0", "clwb", "memmove_mov_sse2_clwb",
-		"memmove_movnt_sse2_clwb_subline",
-		"memset_movnt_sse2_clwb_subline" },
+	{ &Zen5, 0, "", "clwb", "avx", "avx", SUBLINE },
+	{ &Zen5, 0, "PMEM_AVX512F=1", "clwb", "avx512f", "avx512f", SUBLINE },
+	{ &Zen5, 0, "PMEM_MOVDIR64B=1", "clwb", "avx", "movdir64b", SUBLINE },
+	{ &Zen5, 0, "PMEM_WC_WORKAROUND=1", "clwb", "avx", "avx", WC },
+	{ &Zen5, 0, "PMEM_WC_WORKAROUND=0", "clwb", "avx", "avx", SUBLINE },
+	{ &Zen5, 0, "PMEM_AVX=0", "clwb", "sse2", "sse2", SUBLINE },
 	/* an AVX2-only AMD: what it lacks cannot be asked for */
-	{ &Zen3, 0, "", "clwb", "memmove_mov_avx_clwb",
-		"memmove_movnt_avx_clwb_subline",
-		"memset_movnt_avx_clwb_subline" },
-	{ &Zen3, 0, "PMEM_MOVDIR64B=1 PMEM_AVX512F=1", "clwb",
-		"memmove_mov_avx_clwb", "memmove_movnt_avx_clwb_subline",
-		"memset_movnt_avx_clwb_subline" },
-	{ &Zen4, 0, "", "clwb", "memmove_mov_avx_clwb",
-		"memmove_movnt_avx_clwb_subline",
-		"memset_movnt_avx_clwb_subline" },
+	{ &Zen3, 0, "", "clwb", "avx", "avx", SUBLINE },
+	{ &Zen3, 0, "PMEM_MOVDIR64B=1 PMEM_AVX512F=1",
+		"clwb", "avx", "avx", SUBLINE },
+	{ &Zen4, 0, "", "clwb", "avx", "avx", SUBLINE },
 	/* Intel without AVX-512: 256 bits, the barrier only when asked */
-	{ &Client, 0, "", "clwb", "memmove_mov_avx_clwb",
-		"memmove_movnt_avx_clwb", "memset_movnt_avx_clwb" },
-	{ &Client, 0, "PMEM_WC_WORKAROUND=1", "clwb", "memmove_mov_avx_clwb",
-		"memmove_movnt_avx_clwb_wcbarrier",
-		"memset_movnt_avx_clwb_wcbarrier" },
-	{ &Hygon, 0, "", "clwb", "memmove_mov_avx_clwb",
-		"memmove_movnt_avx_clwb", "memset_movnt_avx_clwb" },
+	{ &Client, 0, "", "clwb", "avx", "avx", 0 },
+	{ &Client, 0, "PMEM_WC_WORKAROUND=1", "clwb", "avx", "avx", WC },
+	{ &Hygon, 0, "", "clwb", "avx", "avx", 0 },
 	/* an old CPU: CLFLUSH and SSE2 only */
-	{ &Old, 0, "", "clflush", "memmove_mov_sse2_clflush",
-		"memmove_movnt_sse2_clflush", "memset_movnt_sse2_clflush" },
-	{ &Old, 0, "PMEM_NO_FLUSH=1", "noflush",
-		"memmove_mov_sse2_noflush", "memmove_movnt_sse2_noflush",
-		"memset_movnt_sse2_noflush" },
+	{ &Old, 0, "", "clflush", "sse2", "sse2", 0 },
+	{ &Old, 0, "PMEM_NO_FLUSH=1", "noflush", "sse2", "sse2", 0 },
 	/* PMEM_NO_MOVNT=1: the portable kernels for every kind */
-	{ &Xeon, 0, "PMEM_NO_MOVNT=1", "clwb", "memmove_generic_flush",
-		"memmove_generic_flush", "memset_generic_flush" },
-	{ &Xeon, 0, "PMEM_NO_MOVNT=1 PMEM_NO_GENERIC_MEMCPY=1", "clwb",
-		"memmove_mov_avx512f_clwb", "memmove_mov_avx512f_clwb",
-		"memset_mov_avx512f_clwb" },
+	{ &Xeon, 0, "PMEM_NO_MOVNT=1", "clwb", "generic", "", 0 },
+	{ &Xeon, 0, "PMEM_NO_MOVNT=1 PMEM_NO_GENERIC_MEMCPY=1",
+		"clwb", "avx512f", "", 0 },
 };
 
 static void
@@ -221,6 +190,26 @@ check_name(size_t i, const char *what, const char *got, const char *want)
 	return 1;
 }
 
+/* row i's kernel of op ("memmove", "memset"), store ("mov", "movnt") */
+static int
+check_kernel(size_t i, const char *what, const char *got, const char *op,
+	const char *store, const char *isa)
+{
+	const struct choice *c = &Choices[i];
+	int nt = strcmp(store, "movnt") == 0;
+	char want[64];
+
+	if (strcmp(c->isa, "generic") == 0)
+		snprintf(want, sizeof(want), "%s_generic_flush", op);
+	else if (nt && c->nt[0] == '\0')
+		snprintf(want, sizeof(want), "%s_mov_%s_%s", op, c->isa,
+			c->flush);
+	else
+		snprintf(want, sizeof(want), "%s_%s_%s_%s%s", op, store, isa,
+			c->flush, nt && c->barrier ? c->barrier : "");
+	return check_name(i, what, got, want);
+}
+
 static int
 skip_case(const struct choice *c)
 {
@@ -252,12 +241,14 @@ test_choices(void **state)
 		set_env(c->env);
 		pmem_init();
 		bad += check_name(i, "flush", Funcs.names.flush, c->flush);
-		bad += check_name(i, "memmove temporal",
-			Funcs.names.memmove[MEM_MOV], c->mov);
-		bad += check_name(i, "memmove non-temporal",
-			Funcs.names.memmove[MEM_MOVNT], c->movnt);
-		bad += check_name(i, "memset non-temporal",
-			Funcs.names.memset[MEM_MOVNT], c->set_movnt);
+		bad += check_kernel(i, "memmove temporal",
+			Funcs.names.memmove[MEM_MOV], "memmove", "mov", c->isa);
+		bad += check_kernel(i, "memmove non-temporal",
+			Funcs.names.memmove[MEM_MOVNT], "memmove", "movnt",
+			c->nt);
+		bad += check_kernel(i, "memset non-temporal",
+			Funcs.names.memset[MEM_MOVNT], "memset", "movnt",
+			c->isa);
 		/* the drain is a fence whatever the flush */
 		bad += check_name(i, "fence", Funcs.names.fence, "sfence");
 	}
