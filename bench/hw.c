@@ -287,78 +287,49 @@ hw_sfence(void)
 	__asm__ volatile("sfence" ::: "memory");
 }
 
-/* Bytes the vector loops leave over go out as ordinary stores plus a flush. */
-static void
-tail_set(char *d, int c, size_t len)
+/*
+ * Bytes the vector loops leave over go out as ordinary stores plus a
+ * flush: s's for a copy, c's for a fill.
+ */
+static inline __attribute__((always_inline)) void
+nt_bytes(char *d, const char *s, size_t off, int c, size_t n, int copy)
 {
-	if (len == 0)
+	if (n == 0)
 		return;
-	memset(d, c, len);
-	hw_flush_range(d, len);
+	if (copy)
+		memcpy(d + off, s + off, n);
+	else
+		memset(d + off, c, n);
+	hw_flush_range(d + off, n);
 }
 
-static void
-tail_copy(char *d, const char *s, size_t len)
+/* 8 bytes with a streaming store */
+static inline __attribute__((always_inline)) void
+nt_word(char *d, const char *s, size_t off, int c, int copy)
 {
-	if (len == 0)
-		return;
-	memcpy(d, s, len);
-	hw_flush_range(d, len);
+	long long v = (long long)(0x0101010101010101ULL * (uint8_t)c);
+
+	if (copy)
+		memcpy(&v, s + off, sizeof(v));
+	_mm_stream_si64((long long *)(d + off), v);
 }
 
-__attribute__((target("avx2"))) void
-hw_ntstore_avx2(void *dst, int c, size_t len)
-{
-	char *d = dst;
-	__m256i v = _mm256_set1_epi8((char)c);
-	size_t head = (32 - ((uintptr_t)d & 31)) & 31;
+/* the streaming fills and copies, hw_nt{store,copy}_<width> */
+#define NT_SUFFIX avx2
+#define NT_TARGET "avx2"
+#define NT_VEC __m256i
+#define NT_LOAD(p) _mm256_loadu_si256((const __m256i *)(p))
+#define NT_SPLAT(c) _mm256_set1_epi8((char)(c))
+#define NT_STREAM(p, v) _mm256_stream_si256((__m256i *)(p), (v))
+#include "nt_template.h"
 
-	if (head > len)
-		head = len;
-	tail_set(d, c, head);
-	d += head;
-	len -= head;
-	for (; len >= 128; len -= 128, d += 128) {
-		_mm256_stream_si256((__m256i *)d, v);
-		_mm256_stream_si256((__m256i *)(d + 32), v);
-		_mm256_stream_si256((__m256i *)(d + 64), v);
-		_mm256_stream_si256((__m256i *)(d + 96), v);
-	}
-	for (; len >= 32; len -= 32, d += 32)
-		_mm256_stream_si256((__m256i *)d, v);
-	for (; len >= 8; len -= 8, d += 8)
-		_mm_stream_si64((long long *)d,
-			(long long)(0x0101010101010101ULL * (uint8_t)c));
-	tail_set(d, c, len);
-	_mm_sfence();
-}
-
-__attribute__((target("avx512f"))) void
-hw_ntstore_avx512(void *dst, int c, size_t len)
-{
-	char *d = dst;
-	__m512i v = _mm512_set1_epi32((int)(0x01010101U * (uint8_t)c));
-	size_t head = (64 - ((uintptr_t)d & 63)) & 63;
-
-	if (head > len)
-		head = len;
-	tail_set(d, c, head);
-	d += head;
-	len -= head;
-	for (; len >= 256; len -= 256, d += 256) {
-		_mm512_stream_si512((__m512i *)d, v);
-		_mm512_stream_si512((__m512i *)(d + 64), v);
-		_mm512_stream_si512((__m512i *)(d + 128), v);
-		_mm512_stream_si512((__m512i *)(d + 192), v);
-	}
-	for (; len >= 64; len -= 64, d += 64)
-		_mm512_stream_si512((__m512i *)d, v);
-	for (; len >= 8; len -= 8, d += 8)
-		_mm_stream_si64((long long *)d,
-			(long long)(0x0101010101010101ULL * (uint8_t)c));
-	tail_set(d, c, len);
-	_mm_sfence();
-}
+#define NT_SUFFIX avx512
+#define NT_TARGET "avx512f"
+#define NT_VEC __m512i
+#define NT_LOAD(p) _mm512_loadu_si512(p)
+#define NT_SPLAT(c) _mm512_set1_epi32((int)(0x01010101U * (uint8_t)(c)))
+#define NT_STREAM(p, v) _mm512_stream_si512((__m512i *)(p), (v))
+#include "nt_template.h"
 
 void
 hw_stosb_flush(void *dst, int c, size_t len)
@@ -385,79 +356,6 @@ hw_movsb_flush(void *dst, const void *src, size_t len)
 	hw_movsb(dst, src, len);
 	hw_flush_range(dst, len);
 	hw_sfence();
-}
-
-__attribute__((target("avx2"))) void
-hw_ntcopy_avx2(void *dst, const void *src, size_t len)
-{
-	char *d = dst;
-	const char *s = src;
-	size_t head = (32 - ((uintptr_t)d & 31)) & 31;
-
-	if (head > len)
-		head = len;
-	tail_copy(d, s, head);
-	d += head;
-	s += head;
-	len -= head;
-	for (; len >= 128; len -= 128, d += 128, s += 128) {
-		__m256i a = _mm256_loadu_si256((const __m256i *)s);
-		__m256i b = _mm256_loadu_si256((const __m256i *)(s + 32));
-		__m256i c = _mm256_loadu_si256((const __m256i *)(s + 64));
-		__m256i e = _mm256_loadu_si256((const __m256i *)(s + 96));
-
-		_mm256_stream_si256((__m256i *)d, a);
-		_mm256_stream_si256((__m256i *)(d + 32), b);
-		_mm256_stream_si256((__m256i *)(d + 64), c);
-		_mm256_stream_si256((__m256i *)(d + 96), e);
-	}
-	for (; len >= 32; len -= 32, d += 32, s += 32)
-		_mm256_stream_si256((__m256i *)d,
-			_mm256_loadu_si256((const __m256i *)s));
-	for (; len >= 8; len -= 8, d += 8, s += 8) {
-		long long v;
-
-		memcpy(&v, s, sizeof(v));
-		_mm_stream_si64((long long *)d, v);
-	}
-	tail_copy(d, s, len);
-	_mm_sfence();
-}
-
-__attribute__((target("avx512f"))) void
-hw_ntcopy_avx512(void *dst, const void *src, size_t len)
-{
-	char *d = dst;
-	const char *s = src;
-	size_t head = (64 - ((uintptr_t)d & 63)) & 63;
-
-	if (head > len)
-		head = len;
-	tail_copy(d, s, head);
-	d += head;
-	s += head;
-	len -= head;
-	for (; len >= 256; len -= 256, d += 256, s += 256) {
-		__m512i a = _mm512_loadu_si512(s);
-		__m512i b = _mm512_loadu_si512(s + 64);
-		__m512i c = _mm512_loadu_si512(s + 128);
-		__m512i e = _mm512_loadu_si512(s + 192);
-
-		_mm512_stream_si512((__m512i *)d, a);
-		_mm512_stream_si512((__m512i *)(d + 64), b);
-		_mm512_stream_si512((__m512i *)(d + 128), c);
-		_mm512_stream_si512((__m512i *)(d + 192), e);
-	}
-	for (; len >= 64; len -= 64, d += 64, s += 64)
-		_mm512_stream_si512((__m512i *)d, _mm512_loadu_si512(s));
-	for (; len >= 8; len -= 8, d += 8, s += 8) {
-		long long v;
-
-		memcpy(&v, s, sizeof(v));
-		_mm_stream_si64((long long *)d, v);
-	}
-	tail_copy(d, s, len);
-	_mm_sfence();
 }
 
 /* Caller guarantees a 64-byte aligned destination and whole lines. */
