@@ -91,6 +91,34 @@ anon(size_t len, int prot)
 	return p;
 }
 
+/* an address whose two pages were just unmapped */
+static char *
+unmapped(void)
+{
+	char *p = anon(8192, PROT_READ);
+
+	munmap(p, 8192);
+	return p;
+}
+
+/* a writable page, then an inaccessible one (at the result + 4096) */
+static char *
+before_hole(void)
+{
+	char *p = anon(8192, PROT_READ | PROT_WRITE);
+
+	mprotect(p + 4096, 4096, PROT_NONE);
+	return p;
+}
+
+/* pmem_check_version: "msg" when it refuses, "NULL" when it accepts */
+static void
+version(struct out *o, unsigned major, unsigned minor)
+{
+	snprintf(o->what, sizeof(o->what), "%s",
+		L.check_version(major, minor) ? "msg" : "NULL");
+}
+
 /* a file mapping made by the library under test */
 static char *
 lib_map(size_t *len)
@@ -225,53 +253,32 @@ run_case(int id, struct out *o)
 		L.memset_nodrain(NULL, 0, 0);
 		break;
 	case 36: ret_int(o, L.msync(NULL, 0)); break;
-	case 37:
-		p = anon(8192, PROT_READ);
-		munmap(p, 8192);
-		ret_int(o, L.msync(p, 4096));
-		break;
+	case 37: ret_int(o, L.msync(unmapped(), 4096)); break;
 	case 38:
 		p = lib_map(&len);
 		ret_int(o, L.msync(p + 1, 10));
 		break;
 	case 39: ret_int(o, L.deep_drain(NULL, 0)); break;
-	case 40:
-		p = anon(8192, PROT_READ);
-		munmap(p, 8192);
-		ret_int(o, L.deep_drain(p, 4096));
-		break;
+	case 40: ret_int(o, L.deep_drain(unmapped(), 4096)); break;
 	/* a zero-length flush or copy next to an inaccessible line */
-	case 41:
-		p = anon(8192, PROT_READ | PROT_WRITE);
-		mprotect(p + 4096, 4096, PROT_NONE);
-		L.flush(p + 4096 + 5, 0);
-		break;
+	case 41: L.flush(before_hole() + 4096 + 5, 0); break;
 	case 42:
-		p = anon(8192, PROT_READ | PROT_WRITE);
-		mprotect(p + 4096, 4096, PROT_NONE);
+		p = before_hole();
 		L.memmove(p + 4096 + 5, p, 0, 0);
 		break;
-	case 48:
-		p = anon(8192, PROT_READ | PROT_WRITE);
-		mprotect(p + 4096, 4096, PROT_NONE);
-		L.memset(p + 4096 + 5, 0, 0, 0);
-		break;
+	case 48: L.memset(before_hole() + 4096 + 5, 0, 0, 0); break;
 	case 49:
 		L.memcpy_persist((char *)NULL + 5, "x", 0);
 		break;
 	case 43:	/* a range ending at a page end flushes nothing after */
-		p = anon(8192, PROT_READ | PROT_WRITE);
-		mprotect(p + 4096, 4096, PROT_NONE);
+		p = before_hole();
 		L.persist(p + 4096 - 100, 100);
 		L.memcpy_persist(p + 4096 - 3, "abc", 3);
 		break;
 	/* versions and messages */
-	case 44: snprintf(o->what, sizeof(o->what), "%s",
-		L.check_version(0, 0) ? "msg" : "NULL"); break;
-	case 45: snprintf(o->what, sizeof(o->what), "%s",
-		L.check_version(1, 99) ? "msg" : "NULL"); break;
-	case 46: snprintf(o->what, sizeof(o->what), "%s",
-		L.check_version(UINT_MAX, UINT_MAX) ? "msg" : "NULL"); break;
+	case 44: version(o, 0, 0); break;
+	case 45: version(o, 1, 99); break;
+	case 46: version(o, UINT_MAX, UINT_MAX); break;
 	case 47: {
 		pthread_t t;
 		const char *m = (const char *)1;
@@ -327,10 +334,7 @@ static const char *const Names[] = {
 int
 main(int argc, char *argv[])
 {
-	if (argc < 3)
-		tl_die("usage: badinput LIB DIR");
-	rt_api(&L, rt_dlopen(argv[1]));
-	Dir = argv[2];
+	Dir = rt_lib_and_dir(argc, argv, 3, "LIB DIR", &L);
 
 	for (int id = 0; id < NCASES; id++) {
 		int fd[2], st;

@@ -103,15 +103,16 @@ static const struct scen Devdax[] = {
 };
 #undef C
 
+/* a scenario's path: relative to Dir, absolute, or NULL for Dir */
 static void
-path_of(const struct scen *s, char *buf, size_t size)
+path_of(const char *rel, char *buf, size_t size)
 {
-	if (s->path == NULL)
+	if (rel == NULL)
 		snprintf(buf, size, "%s", Dir);
-	else if (s->path[0] == '/')
-		snprintf(buf, size, "%s", s->path);
+	else if (rel[0] == '/')
+		snprintf(buf, size, "%s", rel);
 	else
-		snprintf(buf, size, "%s/%s", Dir, s->path);
+		snprintf(buf, size, "%s/%s", Dir, rel);
 }
 
 static void
@@ -134,7 +135,7 @@ setup(const struct scen *s)
 	char path[4096];
 
 	rt_rm_rf(Dir, 1);
-	path_of(s, path, sizeof(path));
+	path_of(s->path, path, sizeof(path));
 	if (s->existing)
 		make_file(path, s->existing);
 	if (s->op != OP_MAP && s->op != OP_AUTO_FLUSH) {
@@ -168,7 +169,7 @@ action(const struct scen *s, char *note, size_t notelen)
 	size_t mlen = 0;
 	int ret;
 
-	path_of(s, path, sizeof(path));
+	path_of(s->path, path, sizeof(path));
 	note[0] = '\0';
 	switch (s->op) {
 	case OP_MAP: {
@@ -412,56 +413,45 @@ unlimit(void)
 	setrlimit(RLIMIT_FSIZE, &Old_fsize);
 }
 
+/* a pmem_map_file under a limit: its length must be len, or existing's */
+struct lim_map {
+	const char *name;
+	const char *path;	/* as in struct scen */
+	size_t existing;	/* size of a file made beforehand (0: none) */
+	size_t len;
+	int flags;
+};
+
+/* a lowered limit (or a full file system) and the maps tried under it */
 struct cond {
 	const char *name;
 	void (*limit)(void);
-	struct scen s;
 	int fullfs;
+	struct lim_map maps[6];	/* up to the first without a name */
 };
 
 #define C PMEM_FILE_CREATE
 #define SP PMEM_FILE_SPARSE
 #define TMP PMEM_FILE_TMPFILE
 static const struct cond Conds[] = {
-	{ "rlimit-nofile", limit_nofile,
-		{ "map-existing", "", "f", MiB, 0, 0, MiB, OP_MAP, 0 }, 0 },
-	{ "rlimit-nofile", limit_nofile,
-		{ "create", "", "f", 0, MiB, C, MiB, OP_MAP, 0 }, 0 },
-	{ "rlimit-nofile", limit_nofile,
-		{ "tmpfile", "", NULL, 0, MiB, C | TMP, MiB, OP_MAP, 0 }, 0 },
-	{ "rlimit-as", limit_as,
-		{ "map-existing-256M", "", "f", 256 * MiB, 0, 0, 256 * MiB,
-			OP_MAP, 0 }, 0 },
-	{ "rlimit-as", limit_as,
-		{ "create-sparse-256M", "", "f", 0, 256 * MiB, C | SP,
-			256 * MiB, OP_MAP, 0 }, 0 },
-	{ "rlimit-as", limit_as,
-		{ "tmpfile-sparse-256M", "", NULL, 0, 256 * MiB, C | SP | TMP,
-			256 * MiB, OP_MAP, 0 }, 0 },
-	{ "rlimit-fsize", limit_fsize,
-		{ "create-2M", "", "f", 0, 2 * MiB, C, 2 * MiB, OP_MAP, 0 },
-		0 },
-	{ "rlimit-fsize", limit_fsize,
-		{ "create-sparse-2M", "", "f", 0, 2 * MiB, C | SP, 2 * MiB,
-			OP_MAP, 0 }, 0 },
-	{ "rlimit-fsize", limit_fsize,
-		{ "tmpfile-2M", "", NULL, 0, 2 * MiB, C | TMP, 2 * MiB,
-			OP_MAP, 0 }, 0 },
-	{ "full-fs", NULL,
-		{ "create-2M", "", "f", 0, 2 * MiB, C, 2 * MiB, OP_MAP, 0 },
-		1 },
-	{ "full-fs", NULL,
-		{ "create-excl-2M", "", "f", 0, 2 * MiB, C | PMEM_FILE_EXCL,
-			2 * MiB, OP_MAP, 0 }, 1 },
-	{ "full-fs", NULL,
-		{ "create-sparse-2M", "", "f", 0, 2 * MiB, C | SP, 2 * MiB,
-			OP_MAP, 0 }, 1 },
-	{ "full-fs", NULL,
-		{ "tmpfile-2M", "", NULL, 0, 2 * MiB, C | TMP, 2 * MiB,
-			OP_MAP, 0 }, 1 },
-	{ "full-fs", NULL,
-		{ "create-512K", "", "f", 0, MiB / 2, C, MiB / 2, OP_MAP, 0 },
-		1 },
+	{ "rlimit-nofile", limit_nofile, 0, {
+		{ "map-existing", "f", MiB, 0, 0 },
+		{ "create", "f", 0, MiB, C },
+		{ "tmpfile", NULL, 0, MiB, C | TMP } } },
+	{ "rlimit-as", limit_as, 0, {
+		{ "map-existing-256M", "f", 256 * MiB, 0, 0 },
+		{ "create-sparse-256M", "f", 0, 256 * MiB, C | SP },
+		{ "tmpfile-sparse-256M", NULL, 0, 256 * MiB, C | SP | TMP } } },
+	{ "rlimit-fsize", limit_fsize, 0, {
+		{ "create-2M", "f", 0, 2 * MiB, C },
+		{ "create-sparse-2M", "f", 0, 2 * MiB, C | SP },
+		{ "tmpfile-2M", NULL, 0, 2 * MiB, C | TMP } } },
+	{ "full-fs", NULL, 1, {
+		{ "create-2M", "f", 0, 2 * MiB, C },
+		{ "create-excl-2M", "f", 0, 2 * MiB, C | PMEM_FILE_EXCL },
+		{ "create-sparse-2M", "f", 0, 2 * MiB, C | SP },
+		{ "tmpfile-2M", NULL, 0, 2 * MiB, C | TMP },
+		{ "create-512K", "f", 0, MiB / 2, C } } },
 };
 #undef C
 #undef SP
@@ -469,14 +459,14 @@ static const struct cond Conds[] = {
 
 /* in the child: make the file, lower the limit, call, report */
 static void __attribute__((noreturn))
-limit_child(const struct cond *c)
+limit_child(const struct cond *c, const struct lim_map *m)
 {
 	char path[4096], msg[1024];
 	size_t mlen = 0;
 
-	path_of(&c->s, path, sizeof(path));
-	if (c->s.existing)
-		make_file(path, c->s.existing);
+	path_of(m->path, path, sizeof(path));
+	if (m->existing)
+		make_file(path, m->existing);
 	getrlimit(RLIMIT_NOFILE, &Old_nofile);
 	getrlimit(RLIMIT_AS, &Old_as);
 	getrlimit(RLIMIT_FSIZE, &Old_fsize);
@@ -486,7 +476,7 @@ limit_child(const struct cond *c)
 	if (c->limit)
 		c->limit();
 	errno = 0;
-	char *a = L.map_file(path, c->s.len, c->s.flags, 0600, &mlen, NULL);
+	char *a = L.map_file(path, m->len, m->flags, 0600, &mlen, NULL);
 	int err = errno;
 
 	snprintf(msg, sizeof(msg), "%s", L.errormsg());
@@ -494,21 +484,39 @@ limit_child(const struct cond *c)
 		L.unmap(a, mlen);
 	unlimit();
 	/* a file made beforehand or by a successful create */
-	int left = rt_count_entries(Dir) - (c->s.existing ||
-		(a && c->s.path));
+	int left = rt_count_entries(Dir) - (m->existing || (a && m->path));
 
 	printf("%s/%s\t%s\t0\t-\t%d\t%s\t%d\t%d\t0\t%d\t0\tok\t%s\t",
-		c->name, c->s.name, c->name, a != NULL, a ? "-" : ename(err),
+		c->name, m->name, c->name, a != NULL, a ? "-" : ename(err),
 		rt_count_fds() - fds, rt_count_maps(Dir), left,
-		a && mlen != c->s.expect_len ? "bad-len" : "-");
+		a && mlen != (m->len ? m->len : m->existing) ? "bad-len" :
+		"-");
 	print_result(msg, a != NULL, OP_MAP);
 	_exit(0);
 }
 
 /*
- * Each condition in a child, so that nothing it changes in the process
- * outlives it.
+ * Each map under its condition in a child, so that nothing it changes in
+ * the process outlives it.
  */
+static void
+run_limit(const struct cond *c, const struct lim_map *m)
+{
+	int st;
+
+	rt_rm_rf(Dir, 1);
+	fflush(stdout);
+	pid_t pid = fork();
+
+	if (pid == 0)
+		limit_child(c, m);
+	waitpid(pid, &st, 0);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		printf("%s/%s\t%s\t0\t-\tCRASH\t-\t0\t0\t0\t0\t0"
+			"\tok\t-\tstatus %d\n", c->name, m->name, c->name,
+			st);
+}
+
 static void
 run_limits(const char *fullfs)
 {
@@ -516,22 +524,12 @@ run_limits(const char *fullfs)
 
 	for (size_t i = 0; i < sizeof(Conds) / sizeof(Conds[0]); i++) {
 		const struct cond *c = &Conds[i];
-		int st;
 
 		if (c->fullfs && fullfs == NULL)
 			continue;
 		Dir = c->fullfs ? fullfs : dir;
-		rt_rm_rf(Dir, 1);
-		fflush(stdout);
-		pid_t pid = fork();
-
-		if (pid == 0)
-			limit_child(c);
-		waitpid(pid, &st, 0);
-		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-			printf("%s/%s\t%s\t0\t-\tCRASH\t-\t0\t0\t0\t0\t0"
-				"\tok\t-\tstatus %d\n", c->name, c->s.name,
-				c->name, st);
+		for (const struct lim_map *m = c->maps; m->name; m++)
+			run_limit(c, m);
 	}
 	Dir = dir;
 }
@@ -539,10 +537,8 @@ run_limits(const char *fullfs)
 int
 main(int argc, char *argv[])
 {
-	if (argc < 4)
-		tl_die("usage: fault_driver LIB DIR faults|limits [FULLFS]");
-	rt_api(&L, rt_dlopen(argv[1]));
-	Dir = argv[2];
+	Dir = rt_lib_and_dir(argc, argv, 4, "LIB DIR faults|devdax|limits "
+		"[FULLFS_DIR]", &L);
 
 	if (strcmp(argv[3], "limits") != 0) {
 		/* from faultshim.so, which LD_PRELOAD put first */

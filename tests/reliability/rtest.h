@@ -56,6 +56,19 @@ rt_api(struct pmem_api *api, void *h)
 		tl_die("the library lacks %s", missing);
 }
 
+/*
+ * The command line of the drivers that load a library by hand, "PROG LIB
+ * DIR ...", at least min words: LIB loaded into *api; returns DIR.
+ */
+static inline const char *
+rt_lib_and_dir(int argc, char **argv, int min, const char *args,
+	struct pmem_api *api)
+{
+	tl_usage(argc >= min, argv[0], args);
+	rt_api(api, rt_dlopen(argv[1]));
+	return argv[2];
+}
+
 /* open descriptors, not counting the one opendir itself uses */
 static inline int
 rt_count_fds(void)
