@@ -32,32 +32,43 @@
 #define MIN_CALLS 100000
 #define DEFAULT_SEED 0x5eed2024u
 
+/*
+ * The calls made, X(name, weight, kind, has_flags): pmem_<name> is picked
+ * weight times in so many calls; kind 'c' copies, 's' fills, 'f' only
+ * flushes; has_flags: it takes PMEM_F_MEM_* flags.
+ */
+#define MEM_OPS(X) \
+	X(memmove, 20, 'c', 1) \
+	X(memcpy, 20, 'c', 1) \
+	X(memset, 16, 's', 1) \
+	X(memmove_persist, 5, 'c', 0) \
+	X(memcpy_persist, 5, 'c', 0) \
+	X(memset_persist, 5, 's', 0) \
+	X(memmove_nodrain, 5, 'c', 0) \
+	X(memcpy_nodrain, 5, 'c', 0) \
+	X(memset_nodrain, 5, 's', 0) \
+	X(persist, 4, 'f', 0) \
+	X(flush, 4, 'f', 0) \
+	X(deep_flush, 2, 'f', 0) \
+	X(drain, 1, 'f', 0)
+
 enum op {
-	OP_MEMMOVE, OP_MEMCPY, OP_MEMSET,
-	OP_MEMMOVE_PERSIST, OP_MEMCPY_PERSIST, OP_MEMSET_PERSIST,
-	OP_MEMMOVE_NODRAIN, OP_MEMCPY_NODRAIN, OP_MEMSET_NODRAIN,
-	OP_PERSIST, OP_FLUSH, OP_DEEP_FLUSH, OP_DRAIN, NOPS
+#define OP_ENUM(name, weight, kind, has_flags) OP_##name,
+	MEM_OPS(OP_ENUM)
+#undef OP_ENUM
+	NOPS
 };
 
 static const struct {
 	const char *name;
 	int weight;
-	int kind;		/* 'c' copy, 's' set, 'f' flush only */
+	int kind;
 	int has_flags;
 } Ops[NOPS] = {
-	[OP_MEMMOVE] = {"pmem_memmove", 20, 'c', 1},
-	[OP_MEMCPY] = {"pmem_memcpy", 20, 'c', 1},
-	[OP_MEMSET] = {"pmem_memset", 16, 's', 1},
-	[OP_MEMMOVE_PERSIST] = {"pmem_memmove_persist", 5, 'c', 0},
-	[OP_MEMCPY_PERSIST] = {"pmem_memcpy_persist", 5, 'c', 0},
-	[OP_MEMSET_PERSIST] = {"pmem_memset_persist", 5, 's', 0},
-	[OP_MEMMOVE_NODRAIN] = {"pmem_memmove_nodrain", 5, 'c', 0},
-	[OP_MEMCPY_NODRAIN] = {"pmem_memcpy_nodrain", 5, 'c', 0},
-	[OP_MEMSET_NODRAIN] = {"pmem_memset_nodrain", 5, 's', 0},
-	[OP_PERSIST] = {"pmem_persist", 4, 'f', 0},
-	[OP_FLUSH] = {"pmem_flush", 4, 'f', 0},
-	[OP_DEEP_FLUSH] = {"pmem_deep_flush", 2, 'f', 0},
-	[OP_DRAIN] = {"pmem_drain", 1, 'f', 0},
+#define OP_ROW(name, weight, kind, has_flags) \
+	[OP_##name] = { "pmem_" #name, weight, kind, has_flags },
+	MEM_OPS(OP_ROW)
+#undef OP_ROW
 };
 
 static uint64_t Rng;
@@ -135,19 +146,19 @@ apply(const struct lib *l, const struct call *k, unsigned char *buf)
 {
 	unsigned char *d = buf + k->dst, *s = buf + k->src;
 	switch (k->op) {
-	case OP_MEMMOVE: return l->memmove(d, s, k->len, k->flags);
-	case OP_MEMCPY: return l->memcpy(d, s, k->len, k->flags);
-	case OP_MEMSET: return l->memset(d, k->c, k->len, k->flags);
-	case OP_MEMMOVE_PERSIST: return l->memmove_persist(d, s, k->len);
-	case OP_MEMCPY_PERSIST: return l->memcpy_persist(d, s, k->len);
-	case OP_MEMSET_PERSIST: return l->memset_persist(d, k->c, k->len);
-	case OP_MEMMOVE_NODRAIN: return l->memmove_nodrain(d, s, k->len);
-	case OP_MEMCPY_NODRAIN: return l->memcpy_nodrain(d, s, k->len);
-	case OP_MEMSET_NODRAIN: return l->memset_nodrain(d, k->c, k->len);
-	case OP_PERSIST: l->persist(d, k->len); return d;
-	case OP_FLUSH: l->flush(d, k->len); return d;
-	case OP_DEEP_FLUSH: l->deep_flush(d, k->len); return d;
-	case OP_DRAIN: l->drain(); return d;
+	case OP_memmove: return l->memmove(d, s, k->len, k->flags);
+	case OP_memcpy: return l->memcpy(d, s, k->len, k->flags);
+	case OP_memset: return l->memset(d, k->c, k->len, k->flags);
+	case OP_memmove_persist: return l->memmove_persist(d, s, k->len);
+	case OP_memcpy_persist: return l->memcpy_persist(d, s, k->len);
+	case OP_memset_persist: return l->memset_persist(d, k->c, k->len);
+	case OP_memmove_nodrain: return l->memmove_nodrain(d, s, k->len);
+	case OP_memcpy_nodrain: return l->memcpy_nodrain(d, s, k->len);
+	case OP_memset_nodrain: return l->memset_nodrain(d, k->c, k->len);
+	case OP_persist: l->persist(d, k->len); return d;
+	case OP_flush: l->flush(d, k->len); return d;
+	case OP_deep_flush: l->deep_flush(d, k->len); return d;
+	case OP_drain: l->drain(); return d;
 	case NOPS: break;
 	}
 	return NULL;
@@ -175,7 +186,7 @@ rnd_op(void)
 			return (enum op)i;
 		r -= Ops[i].weight;
 	}
-	return OP_MEMMOVE;
+	return OP_memmove;
 }
 
 /* picks sizes, misalignments and one of four src/dst layouts */
