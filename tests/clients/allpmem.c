@@ -123,21 +123,38 @@ flushes(char *pm, size_t len)
 	CHECK_EQ(pmem_deep_persist(pm, 0), 0);
 }
 
+/*
+ * A pmem_map_file that must map want bytes; is_pmem: also ask whether it
+ * is pmem, which must be Expect_pmem (0: pass NULL, which must work too).
+ */
+static char *
+map_ok(const char *path, size_t len, int flags, mode_t mode, size_t want,
+	int is_pmem)
+{
+	size_t mlen = 0;
+	int answer = -1;
+	char *p = pmem_map_file(path, len, flags, mode, &mlen,
+		is_pmem ? &answer : NULL);
+
+	if (p == NULL)
+		FAILF("pmem_map_file(%s, %zu, %#x): %s", path, len,
+			(unsigned)flags, pmem_errormsg());
+	CHECK_EQ(mlen, want);
+	if (is_pmem)
+		CHECK_EQ(answer, Expect_pmem);
+	return p;
+}
+
 static void
 map_variants(const char *dir)
 {
 	size_t len = 0;
 	int is_pmem = -1;
-	char *p;
+	char *p = map_ok(dir, MAPLEN, PMEM_FILE_CREATE | PMEM_FILE_TMPFILE, 0,
+		MAPLEN, 1);
 
-	p = pmem_map_file(dir, MAPLEN, PMEM_FILE_CREATE | PMEM_FILE_TMPFILE,
-		0, &len, &is_pmem);
-	if (!p)
-		FAILF("PMEM_FILE_TMPFILE: %s", pmem_errormsg());
-	CHECK_EQ(len, MAPLEN);
-	CHECK_EQ(is_pmem, Expect_pmem);
-	memset(p, 1, len);
-	CHECK_EQ(pmem_unmap(p, len), 0);
+	memset(p, 1, MAPLEN);
+	CHECK_EQ(pmem_unmap(p, MAPLEN), 0);
 
 	p = pmem_map_file(dir, MAPLEN, PMEM_FILE_TMPFILE, 0, &len, &is_pmem);
 	CHECK(p == NULL && errno == EINVAL);
@@ -146,15 +163,11 @@ map_variants(const char *dir)
 static void
 sparse_file(const char *path)
 {
+	size_t len = 16UL << 20;
+	char *p = map_ok(path, len, PMEM_FILE_CREATE | PMEM_FILE_SPARSE, 0640,
+		len, 0);
 	struct stat st;
-	size_t len = 0;
-	char *p;
 
-	p = pmem_map_file(path, 16UL << 20, PMEM_FILE_CREATE |
-		PMEM_FILE_SPARSE, 0640, &len, NULL);
-	if (!p)
-		FAILF("PMEM_FILE_SPARSE: %s", pmem_errormsg());
-	CHECK_EQ(len, 16UL << 20);
 	CHECK(stat(path, &st) == 0);
 	CHECK_EQ(st.st_size, 16UL << 20);
 	CHECK_EQ(st.st_mode & 0777, 0640);
@@ -169,7 +182,7 @@ main(int argc, char *argv[])
 	char path[PATH_MAX], sparse[PATH_MAX];
 	struct stat st;
 	size_t len = 0;
-	int is_pmem = -1, af;
+	int af;
 	char *pm, *heap;
 
 	clients_start(argc, argv);
@@ -184,12 +197,9 @@ main(int argc, char *argv[])
 	CHECK(af == 0 || af == 1);
 	CHECK_EQ(pmem_has_auto_flush(), af);
 
-	pm = pmem_map_file(path, MAPLEN, PMEM_FILE_CREATE | PMEM_FILE_EXCL,
-		0600, &len, &is_pmem);
-	if (!pm)
-		FAILF("pmem_map_file create: %s", pmem_errormsg());
-	CHECK_EQ(len, MAPLEN);
-	CHECK_EQ(is_pmem, Expect_pmem);
+	pm = map_ok(path, MAPLEN, PMEM_FILE_CREATE | PMEM_FILE_EXCL, 0600,
+		MAPLEN, 1);
+	len = MAPLEN;
 	CHECK_EQ(pmem_is_pmem(pm, len), Expect_pmem);
 	CHECK(stat(path, &st) == 0 && (size_t)st.st_size == MAPLEN);
 	CHECK_EQ(st.st_mode & 0777, 0600);
@@ -199,11 +209,7 @@ main(int argc, char *argv[])
 	CHECK_EQ(pmem_unmap(pm, len), 0);
 
 	/* no CREATE: the whole existing file, contents kept */
-	len = 0;
-	pm = pmem_map_file(path, 0, 0, 0, &len, NULL);
-	if (!pm)
-		FAILF("pmem_map_file existing: %s", pmem_errormsg());
-	CHECK_EQ(len, MAPLEN);
+	pm = map_ok(path, 0, 0, 0, MAPLEN, 0);
 	CHECK(pm[len - 1] == 0x11 && pm[3] == (char)0xab);
 	CHECK_EQ(pmem_unmap(pm, len), 0);
 	errno = 0;

@@ -208,34 +208,63 @@ verify_big(PMEMobjpool *pop, uint64_t n)
 	CHECK_EQ(count_type(pop, T_TMP), 0);
 }
 
-/* Touches every element and part of the list, then throws it all away. */
+/* what the bodies of the aborting transactions work on */
+struct tx_arg {
+	struct root *r;
+	uint64_t n;		/* abort_big's array length */
+	volatile int inner;	/* abort_nested: the inner one aborted */
+};
+
+/*
+ * body(pop, a) in a transaction that must abort, with errno want (0: any
+ * errno); afterwards no transaction is open.
+ */
 static void
-abort_big(PMEMobjpool *pop, uint64_t n)
+tx_must_abort(PMEMobjpool *pop, void (*body)(PMEMobjpool *, struct tx_arg *),
+	struct tx_arg *a, int want)
 {
-	struct root *r = get_root(pop);
 	volatile int aborted = 0;
-	uint64_t i;
 
 	TX_BEGIN(pop) {
-		struct elem *e = pmemobj_direct(r->arr);
-
-		pmemobj_tx_add_range(r->arr, 0, n * sizeof(struct elem));
-		for (i = 0; i < n; i++)
-			e[i].val = ~e[i].val;
-		pmemobj_tx_add_range_direct(&r->head,
-			sizeof(r->head) + 2 * sizeof(uint64_t));
-		for (i = 0; i < 500; i++)
-			pop_node(r);
-		for (i = 0; i < 10; i++)
-			pmemobj_tx_alloc(128, T_TMP);
-		pmemobj_tx_abort(ECANCELED);
+		body(pop, a);
 	} TX_ONCOMMIT {
-		FAILF("aborted transaction committed");
+		FAILF("a transaction that must abort committed");
 	} TX_ONABORT {
 		aborted = 1;
 	} TX_END
 	CHECK(aborted);
+	if (want != 0)
+		CHECK_EQ(pmemobj_tx_errno(), want);
 	CHECK_EQ(pmemobj_tx_stage(), TX_STAGE_NONE);
+}
+
+/* Touches every element and part of the list, then throws it all away. */
+static void
+big_body(PMEMobjpool *pop, struct tx_arg *a)
+{
+	struct root *r = a->r;
+	struct elem *e = pmemobj_direct(r->arr);
+	uint64_t i;
+
+	(void) pop;
+	pmemobj_tx_add_range(r->arr, 0, a->n * sizeof(struct elem));
+	for (i = 0; i < a->n; i++)
+		e[i].val = ~e[i].val;
+	pmemobj_tx_add_range_direct(&r->head,
+		sizeof(r->head) + 2 * sizeof(uint64_t));
+	for (i = 0; i < 500; i++)
+		pop_node(r);
+	for (i = 0; i < 10; i++)
+		pmemobj_tx_alloc(128, T_TMP);
+	pmemobj_tx_abort(ECANCELED);
+}
+
+static void
+abort_big(PMEMobjpool *pop, uint64_t n)
+{
+	struct tx_arg a = { get_root(pop), n, 0 };
+
+	tx_must_abort(pop, big_body, &a, ECANCELED);
 }
 
 static int
@@ -286,21 +315,22 @@ set_counters(struct root *r, uint64_t base)
 }
 
 static void
+explicit_body(PMEMobjpool *pop, struct tx_arg *a)
+{
+	(void) pop;
+	set_counters(a->r, 0xdead);
+	pmemobj_tx_add_range_direct(&a->r->slot, sizeof(a->r->slot));
+	a->r->slot = pmemobj_tx_zalloc(4096, T_TMP);
+	pmemobj_tx_alloc(100, T_TMP);
+	pmemobj_tx_abort(ECANCELED);
+}
+
+static void
 abort_explicit(PMEMobjpool *pop, struct root *r)
 {
-	volatile int aborted = 0;
+	struct tx_arg a = { r, 0, 0 };
 
-	TX_BEGIN(pop) {
-		set_counters(r, 0xdead);
-		pmemobj_tx_add_range_direct(&r->slot, sizeof(r->slot));
-		r->slot = pmemobj_tx_zalloc(4096, T_TMP);
-		pmemobj_tx_alloc(100, T_TMP);
-		pmemobj_tx_abort(ECANCELED);
-	} TX_ONABORT {
-		aborted = 1;
-	} TX_END
-	CHECK(aborted);
-	CHECK_EQ(pmemobj_tx_errno(), ECANCELED);
+	tx_must_abort(pop, explicit_body, &a, ECANCELED);
 	expect_counters(r, 100);
 	CHECK(OID_IS_NULL(r->slot));
 	CHECK_EQ(count_type(pop, T_TMP), 0);
@@ -308,44 +338,45 @@ abort_explicit(PMEMobjpool *pop, struct root *r)
 
 /* An inner abort takes the outer transaction down with it. */
 static void
+nested_body(PMEMobjpool *pop, struct tx_arg *a)
+{
+	pmemobj_tx_add_range_direct(&a->r->total, sizeof(a->r->total));
+	a->r->total = 12345;
+	TX_BEGIN(pop) {
+		set_counters(a->r, 7);
+		pmemobj_tx_abort(EINVAL);
+	} TX_ONABORT {
+		a->inner = 1;
+	} TX_END
+}
+
+static void
 abort_nested(PMEMobjpool *pop, struct root *r)
 {
-	volatile int inner = 0, outer = 0;
+	struct tx_arg a = { r, 0, 0 };
 
-	TX_BEGIN(pop) {
-		pmemobj_tx_add_range_direct(&r->total, sizeof(r->total));
-		r->total = 12345;
-		TX_BEGIN(pop) {
-			set_counters(r, 7);
-			pmemobj_tx_abort(EINVAL);
-		} TX_ONABORT {
-			inner = 1;
-		} TX_END
-	} TX_ONCOMMIT {
-		FAILF("outer transaction committed after inner abort");
-	} TX_ONABORT {
-		outer = 1;
-	} TX_END
-	CHECK(inner && outer);
+	tx_must_abort(pop, nested_body, &a, 0);
+	CHECK(a.inner);
 	CHECK_EQ(r->total, 0);
 	expect_counters(r, 100);
 }
 
 /* A failing allocation aborts the transaction on its own. */
 static void
+enomem_body(PMEMobjpool *pop, struct tx_arg *a)
+{
+	(void) pop;
+	set_counters(a->r, 5);
+	pmemobj_tx_alloc(1ULL << 40, T_TMP);
+	FAILF("huge pmemobj_tx_alloc did not abort");
+}
+
+static void
 abort_enomem(PMEMobjpool *pop, struct root *r)
 {
-	volatile int aborted = 0;
+	struct tx_arg a = { r, 0, 0 };
 
-	TX_BEGIN(pop) {
-		set_counters(r, 5);
-		pmemobj_tx_alloc(1ULL << 40, T_TMP);
-		FAILF("huge pmemobj_tx_alloc did not abort");
-	} TX_ONABORT {
-		aborted = 1;
-	} TX_END
-	CHECK(aborted);
-	CHECK_EQ(pmemobj_tx_errno(), ENOMEM);
+	tx_must_abort(pop, enomem_body, &a, ENOMEM);
 	expect_counters(r, 100);
 }
 
