@@ -327,6 +327,22 @@ check_roundtrip(const char *label, const char *path, char *p, size_t len)
 	free(pat);
 }
 
+/* check what: a new mapping, created with flags too, is pmem both ways */
+static void
+map_is_pmem(const char *label, const char *what, const char *path,
+	size_t size, int flags)
+{
+	size_t len = 0;
+	int is_pmem = -1;
+	char *p = pmem_map_file(path, size, PMEM_FILE_CREATE | flags, 0600,
+		&len, &is_pmem);
+
+	check(label, what, p != NULL && is_pmem == 1 &&
+		pmem_is_pmem(p, len) == 1, "%p is_pmem %d", p, is_pmem);
+	if (p)
+		pmem_unmap(p, len);
+}
+
 /* Fs-dax: a file on a filesystem mounted with -o dax. */
 static void
 test_fsdax(const char *label, const char *dir, const char *region)
@@ -367,29 +383,16 @@ test_fsdax(const char *label, const char *dir, const char *region)
 		check_roundtrip(label, path, p, len);
 	unlink(path);
 
-	len = 0;
-	is_pmem = -1;
-	p = pmem_map_file(dir, 2 * MIB, PMEM_FILE_CREATE | PMEM_FILE_TMPFILE,
-		0600, &len, &is_pmem);
-	check(label, "tmpfile", p != NULL && is_pmem == 1 &&
-		pmem_is_pmem(p, len) == 1, "%p is_pmem %d", p, is_pmem);
-	if (p)
-		pmem_unmap(p, len);
-
+	map_is_pmem(label, "tmpfile", dir, 2 * MIB, PMEM_FILE_TMPFILE);
 	snprintf(path, sizeof(path), "%s/%s.sparse", dir, label);
 	unlink(path);
-	p = pmem_map_file(path, 6 * MIB, PMEM_FILE_CREATE | PMEM_FILE_SPARSE,
-		0600, &len, &is_pmem);
-	check(label, "sparse", p != NULL && is_pmem == 1 &&
-		pmem_is_pmem(p, len) == 1, "%p is_pmem %d", p, is_pmem);
-	if (p)
-		pmem_unmap(p, len);
+	map_is_pmem(label, "sparse", path, 6 * MIB, PMEM_FILE_SPARSE);
 	unlink(path);
 }
 
 /* A file on tmpfs in the same guest: plain memory, never pmem. */
 static void
-test_nondax(const char *label, const char *dir)
+test_nondax(const char *label, const char *dir, const char *region)
 {
 	char path[512];
 	size_t len = 0;
@@ -397,6 +400,7 @@ test_nondax(const char *label, const char *dir)
 	char *p;
 	void *m;
 
+	(void)region;
 	snprintf(path, sizeof(path), "%s/%s.f1", dir, label);
 	unlink(path);
 	p = pmem_map_file(path, 4 * MIB, PMEM_FILE_CREATE, 0600, &len,
@@ -674,10 +678,39 @@ split3(char *s, char **f)
 	return n;
 }
 
+/* the places a run tests: label:path[:region] after -f, -x or -n */
+static const struct target {
+	int opt;
+	int fields;
+	void (*test)(const char *label, const char *path, const char *region);
+} Targets[] = {
+	{ 'f', 3, test_fsdax },		/* a directory on fs-dax */
+	{ 'x', 3, test_devdax },	/* a devdax character device */
+	{ 'n', 2, test_nondax },	/* a directory on tmpfs */
+};
+#define NTARGETS (sizeof(Targets) / sizeof(Targets[0]))
+
+/* the target of opt on arg; the first path of each kind kept in first[] */
+static void
+run_target(int opt, char *arg, char *first[NTARGETS])
+{
+	char *f[3];
+
+	for (size_t i = 0; i < NTARGETS; i++) {
+		if (Targets[i].opt != opt)
+			continue;
+		if (split3(arg, f) != Targets[i].fields)
+			usage();
+		Targets[i].test(f[0], f[1], f[2]);
+		if (!first[i])
+			first[i] = strdup(f[1]);
+	}
+}
+
 int
 main(int argc, char *argv[])
 {
-	char *f[3], *first_fs = NULL, *first_dev = NULL, *tmpdir = NULL;
+	char *first[NTARGETS] = { NULL };
 	int opt, multi = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -699,25 +732,9 @@ main(int argc, char *argv[])
 				pmem_has_auto_flush(), optarg);
 			break;
 		case 'f':
-			if (split3(optarg, f) != 3)
-				usage();
-			test_fsdax(f[0], f[1], f[2]);
-			if (!first_fs)
-				first_fs = strdup(f[1]);
-			break;
 		case 'x':
-			if (split3(optarg, f) != 3)
-				usage();
-			test_devdax(f[0], f[1], f[2]);
-			if (!first_dev)
-				first_dev = strdup(f[1]);
-			break;
 		case 'n':
-			if (split3(optarg, f) != 2)
-				usage();
-			test_nondax(f[0], f[1]);
-			if (!tmpdir)
-				tmpdir = strdup(f[1]);
+			run_target(opt, optarg, first);
 			break;
 		case 'm':
 			multi = 1;
@@ -729,8 +746,9 @@ main(int argc, char *argv[])
 			usage();
 		}
 	}
-	if (multi && first_fs)
-		test_multi(first_fs, first_dev, tmpdir ? tmpdir : "/tmp");
+	/* the first fs-dax directory, devdax device and tmpfs directory */
+	if (multi && first[0])
+		test_multi(first[0], first[1], first[2] ? first[2] : "/tmp");
 	trace("end");
 	return Bad;
 }
