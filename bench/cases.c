@@ -75,28 +75,29 @@ move(const struct lib *l, const struct bcase *c, char *d, const char *s)
 	return l->memmove_persist(d, s, c->size);
 }
 
-static void
-loop_memmove_up(const struct lib *l, struct bcase *c, unsigned k)
+/* the two directions' loop, each specialised by inlining */
+static inline void
+loop_move(const struct lib *l, struct bcase *c, unsigned k, int dst_above)
 {
 	char *d, *s;
 
 	while (k--) {
-		move_addrs(c, 1, &d, &s);
+		move_addrs(c, dst_above, &d, &s);
 		move(l, c, d, s);
 		next_slot(c);
 	}
 }
 
 static void
+loop_memmove_up(const struct lib *l, struct bcase *c, unsigned k)
+{
+	loop_move(l, c, k, 1);
+}
+
+static void
 loop_memmove_down(const struct lib *l, struct bcase *c, unsigned k)
 {
-	char *d, *s;
-
-	while (k--) {
-		move_addrs(c, 0, &d, &s);
-		move(l, c, d, s);
-		next_slot(c);
-	}
+	loop_move(l, c, k, 0);
 }
 
 static void
@@ -118,23 +119,27 @@ loop_memcpy_nodrain(const struct lib *l, struct bcase *c, unsigned k)
 	}
 }
 
-static void
-loop_memcpy_nt(const struct lib *l, struct bcase *c, unsigned k)
+/* pmem_memcpy with flags, specialised by inlining */
+static inline void
+loop_memcpy_flags(const struct lib *l, struct bcase *c, unsigned k,
+	unsigned flags)
 {
 	while (k--) {
-		l->memcpy_flags(DST(c), SRC(c), c->size,
-			PMEM_F_MEM_NONTEMPORAL);
+		l->memcpy_flags(DST(c), SRC(c), c->size, flags);
 		next_slot(c);
 	}
 }
 
 static void
+loop_memcpy_nt(const struct lib *l, struct bcase *c, unsigned k)
+{
+	loop_memcpy_flags(l, c, k, PMEM_F_MEM_NONTEMPORAL);
+}
+
+static void
 loop_memcpy_t(const struct lib *l, struct bcase *c, unsigned k)
 {
-	while (k--) {
-		l->memcpy_flags(DST(c), SRC(c), c->size, PMEM_F_MEM_TEMPORAL);
-		next_slot(c);
-	}
+	loop_memcpy_flags(l, c, k, PMEM_F_MEM_TEMPORAL);
 }
 
 static void
@@ -216,6 +221,11 @@ loop_map_unmap(const struct lib *l, struct bcase *c, unsigned k)
 	[id] = { .name = nm, .what = desc, .loop = fn, .lim = limit, \
 		.misalign = 1, .nmaps = -1, .summary = 1, .choice = 1, \
 		__VA_ARGS__ }
+/* moves at another overlap distance d: in the choices, not the geomean */
+#define DIST_MOVE(id, nm, desc, fn, d, ...) \
+	[id] = { .name = nm, .what = desc, .loop = fn, .lim = LIM_PCOPY, \
+		.misalign = 1, .nmaps = -1, .choice = 1, .move = 1, .dist = d, \
+		__VA_ARGS__ }
 /* two-buffer copies in the default or streaming mode: the copy-loop target */
 #define BIG_COPY .big_copy = 1
 #define MOVE .move = 1
@@ -272,32 +282,18 @@ const struct opdef Ops[] = {
 	 * choice for overlapping moves is measured at both, not only at 64.
 	 * Not in the geometric mean, to keep it comparable with older runs.
 	 */
-	[OP_MEMMOVE_UP_D8] = { .name = "memmove_persist_up/d8",
-		.what = "pmem_memmove_persist(d, s, n), d = s + 8, 64 B-64 KiB",
-		.loop = loop_memmove_up, .lim = LIM_PCOPY, .misalign = 1,
-		.nmaps = -1,
-		.min_size = 64, .max_size = 64 << 10, .choice = 1, .move = 1,
-		.dist = 8 },
-	[OP_MEMMOVE_DOWN_D8] = { .name = "memmove_persist_down/d8",
-		.what = "pmem_memmove_persist(d, s, n), s = d + 8, 64 B-64 KiB",
-		.loop = loop_memmove_down, .lim = LIM_PCOPY, .misalign = 1,
-		.nmaps = -1,
-		.min_size = 64, .max_size = 64 << 10, .choice = 1, .move = 1,
-		.dist = 8 },
-	[OP_MEMMOVE_UP_D4K] = { .name = "memmove_persist_up/d4K",
-		.what = "pmem_memmove_persist(d, s, n), d = s + 4096, "
-			"from 64 KiB",
-		.loop = loop_memmove_up, .lim = LIM_PCOPY, .misalign = 1,
-		.nmaps = -1,
-		.min_size = 64 << 10, .choice = 1, .move = 1,
-		.dist = MAX_MOVE_DIST },
-	[OP_MEMMOVE_DOWN_D4K] = { .name = "memmove_persist_down/d4K",
-		.what = "pmem_memmove_persist(d, s, n), s = d + 4096, "
-			"from 64 KiB",
-		.loop = loop_memmove_down, .lim = LIM_PCOPY, .misalign = 1,
-		.nmaps = -1,
-		.min_size = 64 << 10, .choice = 1, .move = 1,
-		.dist = MAX_MOVE_DIST },
+	DIST_MOVE(OP_MEMMOVE_UP_D8, "memmove_persist_up/d8",
+		"pmem_memmove_persist(d, s, n), d = s + 8, 64 B-64 KiB",
+		loop_memmove_up, 8, .min_size = 64, .max_size = 64 << 10),
+	DIST_MOVE(OP_MEMMOVE_DOWN_D8, "memmove_persist_down/d8",
+		"pmem_memmove_persist(d, s, n), s = d + 8, 64 B-64 KiB",
+		loop_memmove_down, 8, .min_size = 64, .max_size = 64 << 10),
+	DIST_MOVE(OP_MEMMOVE_UP_D4K, "memmove_persist_up/d4K",
+		"pmem_memmove_persist(d, s, n), d = s + 4096, from 64 KiB",
+		loop_memmove_up, MAX_MOVE_DIST, .min_size = 64 << 10),
+	DIST_MOVE(OP_MEMMOVE_DOWN_D4K, "memmove_persist_down/d4K",
+		"pmem_memmove_persist(d, s, n), s = d + 4096, from 64 KiB",
+		loop_memmove_down, MAX_MOVE_DIST, .min_size = 64 << 10),
 	[OP_IS_PMEM_1] = { .name = "is_pmem/1map",
 		.what = "pmem_is_pmem(d, n) on DRAM, 1 live pmem_map_file "
 			"mapping",
