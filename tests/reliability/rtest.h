@@ -69,21 +69,30 @@ rt_lib_and_dir(int argc, char **argv, int min, const char *args,
 	return argv[2];
 }
 
-/* open descriptors, not counting the one opendir itself uses */
+/* entries of dir, "." and ".." excluded; -1 when it cannot be read */
 static inline int
-rt_count_fds(void)
+rt_count_entries(const char *dir)
 {
-	DIR *d = opendir("/proc/self/fd");
+	DIR *d = opendir(dir);
 	struct dirent *e;
 	int n = 0;
 
 	if (d == NULL)
 		return -1;
 	while ((e = readdir(d)) != NULL)
-		if (e->d_name[0] != '.')
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
 			n++;
 	closedir(d);
-	return n - 1;
+	return n;
+}
+
+/* open descriptors, not counting the one opendir itself uses */
+static inline int
+rt_count_fds(void)
+{
+	int n = rt_count_entries("/proc/self/fd");
+
+	return n < 0 ? -1 : n - 1;
 }
 
 /* mappings whose /proc/self/maps line mentions needle */
@@ -144,23 +153,6 @@ rt_status_kb(const char *field)
 	}
 	fclose(f);
 	return val;
-}
-
-/* entries of dir, "." and ".." excluded */
-static inline int
-rt_count_entries(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	if (d == NULL)
-		return -1;
-	while ((e = readdir(d)) != NULL)
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-			n++;
-	closedir(d);
-	return n;
 }
 
 static inline int
