@@ -26,4 +26,11 @@ enum sysfs_error {
  */
 ssize_t sysfs_read(const char *path, char *buf, size_t size);
 
+/*
+ * The first size bytes of a /proc or device-tree file, as they are (one
+ * read: these files give their content in one go): the count, or
+ * SYSFS_EOPEN / SYSFS_EREAD.
+ */
+ssize_t kernel_file_read(const char *path, void *buf, size_t size);
+
 #endif

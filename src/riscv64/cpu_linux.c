@@ -5,7 +5,6 @@
  * device tree's riscv,cbom-block-size, else 64.
  */
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -13,6 +12,7 @@
 #include "cpu.h"
 #include "flush.h"
 #include "out.h"
+#include "platform_linux.h"
 
 /* the kernel ABI (asm/hwprobe.h), for headers that predate it */
 #ifndef __NR_riscv_hwprobe
@@ -45,25 +45,29 @@ hwprobe(int64_t key, uint64_t *value)
 	return 0;
 }
 
-/* "zicbom" as one of the '_'-separated extensions of the isa line */
+/*
+ * "zicbom" as one of the '_'-separated extensions of the first hart's isa
+ * line (its block of /proc/cpuinfo comes first, well within 4 KiB)
+ */
 static int
 cpuinfo_has_zicbom(void)
 {
-	FILE *f = fopen("/proc/cpuinfo", "re");
-	char line[1024];
-	int found = 0;
+	char buf[4096];
+	ssize_t n = kernel_file_read("/proc/cpuinfo", buf, sizeof(buf) - 1);
+	char *line, *end;
 
-	if (f == NULL)
+	if (n <= 0)
 		return 0;
-	while (!found && fgets(line, sizeof(line), f) != NULL) {
-		if (strncmp(line, "isa", 3) != 0)
-			continue;
-		for (char *p = strstr(line, "_zicbom"); p && !found;
-				p = strstr(p + 1, "_zicbom"))
-			found = strchr("_\n \t", p[7]) != NULL || p[7] == '\0';
-	}
-	fclose(f);
-	return found;
+	buf[n] = '\0';
+	for (line = buf; strncmp(line, "isa", 3) != 0; line = end + 1)
+		if ((end = strchr(line, '\n')) == NULL)
+			return 0;
+	if ((end = strchr(line, '\n')) != NULL)
+		*end = '\0';
+	for (char *p = strstr(line, "_zicbom"); p; p = strstr(p + 1, "_zicbom"))
+		if (p[7] == '_' || p[7] == ' ' || p[7] == '\t' || p[7] == '\0')
+			return 1;
+	return 0;
 }
 
 /*
@@ -95,15 +99,9 @@ cpu_features(struct cpu_source *src)
 static size_t
 dt_cbom_block(void)
 {
-	FILE *f = fopen(DT_CBOM_BLOCK, "re");
 	unsigned char b[4];
-	size_t got;
 
-	if (f == NULL)
-		return 0;
-	got = fread(b, 1, sizeof(b), f);
-	fclose(f);
-	if (got != sizeof(b))
+	if (kernel_file_read(DT_CBOM_BLOCK, b, sizeof(b)) != sizeof(b))
 		return 0;
 	return (size_t)b[0] << 24 | (size_t)b[1] << 16 | (size_t)b[2] << 8 |
 		b[3];

@@ -45,13 +45,15 @@ cross_tools() {
 }
 
 # ktest OUT MAIN ARCHDIR FLAGS...: MAIN linked with the arch's sources
-# from ARCHDIR (src/<arch> or a mutated copy) and the portable kernels
+# from ARCHDIR (src/<arch> or a mutated copy), the portable kernels and
+# the kernel-file reader (riscv64 reads /proc/cpuinfo with it)
 ktest() {
 	local out=$1 main=$2 arch=$3
 	shift 3
 	# shellcheck disable=SC2046 # one word per source
 	"${CROSS}gcc" "${TCF[@]}" -I"$arch" "$@" -o "$out" "$main" \
-		$(ls "$arch"/*.c) "$PMEM_TOPDIR/src/memops_generic.c"
+		$(ls "$arch"/*.c) "$PMEM_TOPDIR/src/memops_generic.c" \
+		"$PMEM_TOPDIR/src/sysfs_linux.c"
 }
 
 cross_build() {
