@@ -325,6 +325,15 @@ void print_targets(const struct targets *g, double geomean, unsigned nsum);
 struct summary {
 	double logsum;
 	unsigned nsum;
+	/*
+	 * memcpy_persist per size and side: the least a memcpy_persist+read
+	 * of that size can take. A case below it measured an artifact (Zen 5
+	 * VM, 2026-12-02: 12-20 ns for a 256 B persist+read where the same
+	 * run's 256 B persist took 120 ns), not the library.
+	 */
+	double persist_ns[MAX_SIZES][2];
+	unsigned nsuspect;
+	char suspect[TARGET_NAMES][160];
 	double ratios[MAX_CASES];
 	unsigned nratio;
 	double worst, best;
