@@ -29,7 +29,8 @@
  * overlapping moves stay correct)
  * either as ordinary stores flushed line by line or as streaming stores.
  * A family may set LINES_PER_STEP (default 4) to load more lines ahead
- * of their stores; the rest then goes four lines, then one, at a time.
+ * of their stores, and DOWN_LINES_PER_STEP (default 4) for walks down;
+ * the rest then goes four lines, then one, at a time.
  * Stores to 8-aligned destinations are at least 8 bytes wide, so no
  * aligned 8-byte word is ever torn.
  */
@@ -46,6 +47,11 @@
 #define LINES_PER_STEP 4
 #endif
 #define STEP (LINES_PER_STEP * CACHELINE_SIZE)
+/* the same for walks down, which a family may keep shorter */
+#ifndef DOWN_LINES_PER_STEP
+#define DOWN_LINES_PER_STEP 4
+#endif
+#define DOWN_STEP (DOWN_LINES_PER_STEP * CACHELINE_SIZE)
 
 #ifndef MOV_KERNELS
 #define MOV_KERNELS 1
@@ -407,13 +413,13 @@ TPL(move_backward)(char *d, const char *s, size_t n, int nt,
 	}
 	char *last = de;
 
-	for (; n >= STEP; n -= STEP) {
-		de -= STEP;
-		se -= STEP;
-		TPL(copy_lines)(de, se, LINES_PER_STEP, 1, nt, flush);
+	for (; n >= DOWN_STEP; n -= DOWN_STEP) {
+		de -= DOWN_STEP;
+		se -= DOWN_STEP;
+		TPL(copy_lines)(de, se, DOWN_LINES_PER_STEP, 1, nt, flush);
 	}
 	rest = de;
-#if LINES_PER_STEP > 4
+#if DOWN_LINES_PER_STEP > 4
 	for (; n >= 4 * CACHELINE_SIZE; n -= 4 * CACHELINE_SIZE) {
 		de -= 4 * CACHELINE_SIZE;
 		se -= 4 * CACHELINE_SIZE;
@@ -550,6 +556,8 @@ const struct x86_kernels TPL(x86_kernels) = {
 #undef VECS_PER_LINE
 #undef LINES_PER_STEP
 #undef STEP
+#undef DOWN_LINES_PER_STEP
+#undef DOWN_STEP
 #undef MOV_KERNELS
 #undef TPL_UNROLL
 #undef TPL_COPY_ENDS

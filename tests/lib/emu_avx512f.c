@@ -49,6 +49,7 @@ emu_splat(int c)
 #define vec_t emu_zmm
 #define VEC 64
 #define LINES_PER_STEP 16	/* as memops_avx512f.c */
+#define DOWN_LINES_PER_STEP 16
 #define vec_load(p) emu_load(p)
 #define vec_store(p, v) emu_store((p), (v))
 #define vec_stream(p, v) emu_stream((p), (v))
