@@ -8,6 +8,7 @@
  * Usage: badinput LIB DIR
  */
 #include "rtest.h"
+#include "../lib/guard.h"
 
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -105,10 +106,7 @@ unmapped(void)
 static char *
 before_hole(void)
 {
-	char *p = anon(8192, PROT_READ | PROT_WRITE);
-
-	mprotect(p + 4096, 4096, PROT_NONE);
-	return p;
+	return guard_alloc(4096);
 }
 
 /* pmem_check_version: "msg" when it refuses, "NULL" when it accepts */
