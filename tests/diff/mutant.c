@@ -7,6 +7,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,16 +97,44 @@ pmem_is_pmem(const void *addr, size_t len)
 	return is("is_pmem_true") ? 1 : R.is_pmem(addr, len);
 }
 
+/*
+ * compat, as ours (src/mmap_linux.c plat_msync): a range whose page-rounded
+ * end runs past the top of the address space fails with ENOMEM, where the
+ * reference lets msync round it to 0 pages; without a planted bug the
+ * stand-in must answer as a correct "ours" does.
+ */
+static int
+wraps(const void *addr, size_t len)
+{
+	uintptr_t ps = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t start = (uintptr_t)addr & ~(ps - 1);
+	uintptr_t head = (uintptr_t)addr - start;
+
+	return len + head < len || len + head > UINTPTR_MAX - start ||
+		start + len + head > UINTPTR_MAX - ps + 1;
+}
+
+static int
+enomem(void)
+{
+	errno = ENOMEM;
+	return -1;
+}
+
 EXPORT int
 pmem_msync(const void *addr, size_t len)
 {
-	return is("msync_ok") ? 0 : R.msync(addr, len);
+	if (is("msync_ok"))
+		return 0;
+	return wraps(addr, len) ? enomem() : R.msync(addr, len);
 }
 
 EXPORT int
 pmem_deep_drain(const void *addr, size_t len)
 {
-	return is("deep_drain_fail") ? -1 : R.deep_drain(addr, len);
+	if (is("deep_drain_fail"))
+		return -1;
+	return wraps(addr, len) ? enomem() : R.deep_drain(addr, len);
 }
 
 EXPORT const char *
@@ -185,6 +214,10 @@ pmem_deep_flush(const void *a, size_t l)
 EXPORT int
 pmem_deep_persist(const void *a, size_t l)
 {
+	if (wraps(a, l)) {
+		R.deep_flush(a, l);	/* flushes nothing there, as ours */
+		return enomem();
+	}
 	return R.deep_persist(a, l);
 }
 
