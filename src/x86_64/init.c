@@ -7,10 +7,10 @@
  * variables narrow or widen those; the dispatch table gets the matching
  * rows of the families' const kernel tables.
  */
-#include <stdio.h>
 
 #include "arch.h"
 #include "cpu.h"
+#include "describe.h"
 #include "env.h"
 #include "flush.h"
 #include "kernels.h"
@@ -255,27 +255,19 @@ arch_kernels(size_t *n)
 void
 arch_describe(describe_func emit)
 {
-	char line[320];
-
-	snprintf(line, sizeof(line), "CPU (x86_64%s): clflush %s, "
-		"clflushopt %s, clwb %s, avx %s, avx512f %s, movdir64b %s",
+	emitf(emit, "CPU (x86_64%s): clflush %s, clflushopt %s, clwb %s, "
+		"avx %s, avx512f %s, movdir64b %s",
 		(Cpu & CPU_INTEL) ? ", Intel" : "",
 #define YES_NO(bit) ((Cpu & (bit)) ? "yes" : "no")
 		YES_NO(CPU_CLFLUSH), YES_NO(CPU_CLFLUSHOPT), YES_NO(CPU_CLWB),
 		YES_NO(CPU_AVX), YES_NO(CPU_AVX512F), YES_NO(CPU_MOVDIR64B));
 #undef YES_NO
-	emit(line);
-	snprintf(line, sizeof(line), "CPU model: family %u model %u, "
-		"last-level cache %zu KiB (CPUID)", Model.family, Model.model,
-		Model.llc_size >> 10);
-	emit(line);
-	snprintf(line, sizeof(line), "policy: %s: %s", Row->name, Row->why);
-	emit(line);
-	snprintf(line, sizeof(line), "WC workaround: %s",
+	emitf(emit, "CPU model: family %u model %u, last-level cache %zu "
+		"KiB (CPUID)", Model.family, Model.model, Model.llc_size >> 10);
+	emitf(emit, "policy: %s: %s", Row->name, Row->why);
+	emitf(emit, "WC workaround: %s",
 		Nt_variant == NT_WC_BARRIER ? "on" : "off");
-	emit(line);
-	snprintf(line, sizeof(line), "partial lines of streaming copies: %s",
+	emitf(emit, "partial lines of streaming copies: %s",
 		Nt_variant == NT_SUBLINE ? "streamed where 4-byte aligned "
 		"(MOVNTI)" : "stored and flushed");
-	emit(line);
 }

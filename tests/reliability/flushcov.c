@@ -116,13 +116,20 @@ static const size_t Big[] = {
 	65536 + 63, 262144 + 5, (1u << 20) - 1, 1u << 20,
 };
 
+/* a listed kernel is either a move or a set */
+static int
+has_op(const struct variant *v, int op)
+{
+	return (op == OP_SET ? (void *)v->set : (void *)v->move) != NULL;
+}
+
 static void
 run_variant(const struct variant *v)
 {
 	unsigned long before = Failures;
 
 	for (int op = 0; op < OPS; op++) {
-		if ((op == OP_SET ? (void *)v->set : (void *)v->move) == NULL)
+		if (!has_op(v, op))
 			continue;
 		for (size_t len = 0; len <= 1024; len++)
 			for (size_t off = 0; off < 64; off++)
@@ -241,8 +248,7 @@ check_subline(const struct variant *v)
 		for (int op = 0; op < OPS; op++) {
 			size_t len = cases[i].len;
 
-			if ((op == OP_SET ? (void *)v->set :
-					(void *)v->move) == NULL)
+			if (!has_op(v, op))
 				continue;
 			if (run_one(v, (enum op)op, len, cases[i].off,
 					&No_mutation, 0) != 0) {
