@@ -57,6 +57,7 @@ char *lib_describe(const char *path, const struct envlist *base,
 /* What the CPU and the OS let the hardware kernels use. */
 struct cpu {
 	char model[128];
+	unsigned family;	/* CPUID display family; 0: unknown */
 	int x86;		/* the hardware kernels exist */
 	int avx2;
 	int avx512f;

@@ -68,6 +68,9 @@ cpu_features(struct cpu *c)
 	c->x86 = 1;
 	if (!__get_cpuid(1, &a, &b, &cx, &d))
 		return;
+	c->family = (a >> 8) & 0xf;
+	if (c->family == 0xf)
+		c->family += (a >> 20) & 0xff;
 	osxsave = (cx >> 27) & 1;
 	if (osxsave) {
 		uint64_t xcr0 = xgetbv0();
@@ -103,7 +106,9 @@ cpu_features(struct cpu *c)
 /*
  * "intel-xeon-avx512-movdir64b": the model's words without trademarks and
  * filler, then the features that change the library's choices; names the
- * file a report of this machine is kept in (bench/results/).
+ * file a report of this machine is kept in (bench/results/). A model name
+ * with no number in it (VMs show "AMD EPYC" for every generation) gets
+ * the CPUID family too: "amd-epyc-f26-avx512".
  */
 void
 cpu_slug(const struct cpu *c, char *buf, size_t len)
@@ -112,6 +117,7 @@ cpu_slug(const struct cpu *c, char *buf, size_t len)
 		"cpu", "core", NULL };
 	char model[sizeof(c->model)], *tok, *save = NULL;
 	size_t n = 0, i;
+	int numbered = 0;
 
 	for (i = 0; c->model[i] != '\0'; i++)
 		model[i] = (char)tolower((unsigned char)c->model[i]);
@@ -130,14 +136,18 @@ cpu_slug(const struct cpu *c, char *buf, size_t len)
 			break;
 		if (tok[0] == '\0')
 			continue;
-		for (i = 0; tok[i] != '\0'; i++)
+		for (i = 0; tok[i] != '\0'; i++) {
+			numbered |= isdigit((unsigned char)tok[i]) != 0;
 			if (!isalnum((unsigned char)tok[i]))
 				tok[i] = '-';
+		}
 		n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s%s",
 			n ? "-" : "", tok);
 	}
 	if (n == 0)
 		n = (size_t)snprintf(buf, len, "cpu");
+	if (!numbered && c->family && n < len)
+		n += (size_t)snprintf(buf + n, len - n, "-f%u", c->family);
 	if (n < len)
 		snprintf(buf + n, len - n, "%s%s", c->avx512f ? "-avx512" :
 			c->avx2 ? "-avx2" : "", c->movdir64b ? "-movdir64b" :
