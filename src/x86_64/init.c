@@ -136,6 +136,8 @@ overlap_limit(const struct x86_policy *row, const struct cpu_model *m,
 	return MIN(row->overlap_mov_below, llc ? llc / 2 : SIZE_MAX);
 }
 
+size_t Prefetch_ahead;
+
 /* what arch_describe() reports */
 static unsigned Cpu;
 static struct cpu_model Model;
@@ -162,6 +164,8 @@ arch_init(struct arch_choice *c, const struct pmem_policy *policy)
 	Model = model;
 	Row = row;
 	Nt_variant = ntv;
+	Prefetch_ahead = row->prefetch_ahead;
+	LOG(3, "streaming copies prefetch %zu bytes ahead", Prefetch_ahead);
 	c->overlap_movnt_min = MIN(c->overlap_movnt_min,
 		overlap_limit(row, &model, policy->llc_size));
 	c->flush = Flushes[used];
@@ -270,4 +274,9 @@ arch_describe(describe_func emit)
 	emitf(emit, "partial lines of streaming copies: %s",
 		Nt_variant == NT_SUBLINE ? "streamed where 4-byte aligned "
 		"(MOVNTI)" : "stored and flushed");
+	if (Prefetch_ahead)
+		emitf(emit, "source of streaming copies: prefetched %zu "
+			"bytes ahead", Prefetch_ahead);
+	else
+		emitf(emit, "source of streaming copies: not prefetched");
 }

@@ -37,6 +37,12 @@ struct x86_kernels {
 size_t x86_family_list(const struct x86_kernels *k, unsigned needs,
 	struct pmem_kernel *out);
 
+/*
+ * How far ahead of its loads a streaming copy prefetches the source, in
+ * bytes (0: not at all); set once by arch_init() from the policy row.
+ */
+extern size_t Prefetch_ahead;
+
 extern const struct x86_kernels x86_kernels_sse2;
 extern const struct x86_kernels x86_kernels_avx;
 extern const struct x86_kernels x86_kernels_avx512f;

@@ -17,9 +17,9 @@
 
 static const struct x86_policy Rows[] = {
 #define POLICY_ROW(vendor, family, needs, mov, copy, fill, wc, subline, \
-		overlap, name, why) \
+		prefetch, overlap, name, why) \
 	{ name, VENDOR_##vendor, family, CPU_##needs, FAM_##mov, \
-		FAM_##copy, FAM_##fill, wc, subline, overlap, why },
+		FAM_##copy, FAM_##fill, wc, subline, prefetch, overlap, why },
 #include "policy_rows.h"
 #undef POLICY_ROW
 };

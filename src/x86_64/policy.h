@@ -28,6 +28,7 @@ struct x86_policy {
 	enum x86_family fill_nt;	/* streaming fills */
 	int wc_barrier;		/* fence between streamed and later stores */
 	int subline;		/* stream partial lines too (NT_SUBLINE) */
+	size_t prefetch_ahead;	/* streaming copies prefetch this far ahead */
 	/*
 	 * Unflagged overlapping moves shorter than this use ordinary stores
 	 * (they read the lines they write, which are then cached); init.c

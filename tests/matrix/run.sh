@@ -40,24 +40,29 @@ esac
 family=$(grep -m1 '^cpu family' /proc/cpuinfo | tr -dc '0-9')
 
 # The CPU's row of the library's own policy data (src/x86_64/policy_rows.h,
-# the first line of each POLICY_ROW): "mov copy fill wc subline overlap",
+# the first line of each POLICY_ROW): "mov copy fill wc subline prefetch
+# overlap",
 # families in lower case. Which row applies is decided here, from
 # /proc/cpuinfo.
 policy_row() {
-	local v f needs mov copy fill wc subline overlap
-	while IFS=' ,' read -r v f needs mov copy fill wc subline overlap; do
+	local v f needs mov copy fill wc subline prefetch overlap
+	while IFS=' ,' read -r v f needs mov copy fill wc subline prefetch \
+	    overlap; do
 		[ "$v" = OTHER ] || [ "$v" = "$vendor" ] || continue
 		[ "$f" = 0 ] || [ "$f" = "$family" ] || continue
 		[ "$needs" = ANY ] || has "${needs,,}" || continue
-		echo "${mov,,} ${copy,,} ${fill,,} $wc $subline $overlap"
+		echo "${mov,,} ${copy,,} ${fill,,} $wc $subline $prefetch" \
+			"$overlap"
 		return
 	done < <(sed -n 's/^POLICY_ROW(\([^"]*\),.*/\1/p' \
 		"$PMEM_TOPDIR/src/x86_64/policy_rows.h")
 }
-read -r row_mov row_copy row_fill row_wc row_subline row_overlap < <(policy_row)
+read -r row_mov row_copy row_fill row_wc row_subline row_prefetch row_overlap \
+	< <(policy_row)
 echo "policy row for $vendor family $family: ordinary $row_mov," \
 	"streaming copies $row_copy, fills $row_fill, WC barrier $row_wc," \
-	"streamed partial lines $row_subline, overlap limit $row_overlap"
+	"streamed partial lines $row_subline, prefetch $row_prefetch," \
+	"overlap limit $row_overlap"
 
 # the environment narrows or widens a family: PMEM_AVX=0 leaves SSE2,
 # PMEM_AVX512F=0 forbids AVX-512, PMEM_AVX512F=1 asks for it
@@ -127,7 +132,7 @@ run_env() {
 			"\[memops_template.h:[0-9]+ $setmov\]" "\[memops_template.h:[0-9]+ $setnt\]"
 			"memmove non-temporal: $movnt$")
 	fi
-	want+=("flush: $fl ")
+	want+=("flush: $fl " "streaming copies prefetch $row_prefetch bytes ahead")
 	for w in "${want[@]}"; do
 		grep -Eq -- "$w" "$log" || { echo "log lacks /$w/"; return 1; }
 	done

@@ -23,6 +23,7 @@
 #include "cpu.h"
 #include "env.h"
 #include "funcs.h"
+#include "kernels.h"
 
 unsigned __wrap_cpu_features(struct cpu_model *model);
 int __wrap_plat_auto_flush(void);
@@ -64,20 +65,22 @@ static const struct cpu {
 	unsigned features;
 	struct cpu_model model;
 	const char *row;	/* the policy row it must get */
+	size_t prefetch;	/* how far ahead its streaming copies read */
 } Xeon = { "Intel Xeon (AVX-512, MOVDIR64B)", WIDE | CPU_INTEL,
-		{ VENDOR_INTEL, 6, 207, 260 * MiB }, "Intel with AVX-512" },
+		{ VENDOR_INTEL, 6, 207, 260 * MiB }, "Intel with AVX-512", 0 },
 	Zen5 = { "AMD Zen 5 (AVX-512, MOVDIR64B)", WIDE,
-		{ VENDOR_AMD, 26, 2, 32 * MiB }, "AMD family 26 (Zen 5)" },
+		{ VENDOR_AMD, 26, 2, 32 * MiB }, "AMD family 26 (Zen 5)",
+		8192 },
 	Zen3 = { "AMD EPYC (AVX2 only)", BASE | CPU_AVX,
-		{ VENDOR_AMD, 25, 1, 32 * MiB }, "AMD" },
+		{ VENDOR_AMD, 25, 1, 32 * MiB }, "AMD", 4096 },
 	Zen4 = { "AMD Zen 4 (AVX-512)", BASE | CPU_AVX | CPU_AVX512F,
-		{ VENDOR_AMD, 25, 17, 32 * MiB }, "AMD" },
+		{ VENDOR_AMD, 25, 17, 32 * MiB }, "AMD", 4096 },
 	Client = { "Intel without AVX-512", BASE | CPU_AVX | CPU_INTEL,
-		{ VENDOR_INTEL, 6, 151, 30 * MiB }, "Intel" },
+		{ VENDOR_INTEL, 6, 151, 30 * MiB }, "Intel", 4096 },
 	Hygon = { "another vendor (AVX2)", BASE | CPU_AVX,
-		{ VENDOR_OTHER, 24, 0, 0 }, "other vendor" },
+		{ VENDOR_OTHER, 24, 0, 0 }, "other vendor", 4096 },
 	Old = { "another vendor, CLFLUSH and SSE2 only", CPU_CLFLUSH,
-		{ VENDOR_OTHER, 15, 2, 0 }, "other vendor" };
+		{ VENDOR_OTHER, 15, 2, 0 }, "other vendor", 4096 };
 
 /*
  * What pmem_init() must pick for a CPU, an eADR answer and a set of
@@ -272,7 +275,10 @@ test_deep_flush_under_eadr(void **state)
 	assert_string_equal(Funcs.names.caches, "flushed");
 }
 
-/* every CPU above gets its row, and ./libpmem.so.1 names it */
+/*
+ * every CPU above gets its row, and ./libpmem.so.1 names it; its
+ * streaming copies prefetch as the row says
+ */
 static const char *Policy_line;
 
 static void
@@ -303,6 +309,10 @@ test_policy_rows(void **state)
 			fail_msg("%s: \"%s\", want \"%s...\"", cpus[i]->name,
 				Policy_line, want);
 		free((void *)Policy_line);
+		if (Prefetch_ahead != cpus[i]->prefetch)
+			fail_msg("%s: prefetch %zu bytes ahead, want %zu",
+				cpus[i]->name, Prefetch_ahead,
+				cpus[i]->prefetch);
 	}
 }
 
