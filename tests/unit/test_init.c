@@ -331,7 +331,7 @@ test_overlap_streaming_size(void **state)
 		{ &Xeon, 260 * MiB, 260 * MiB, 64 << 10 },
 		{ &Xeon, 0, 0, 64 << 10 },
 		{ &Xeon, 64 << 10, 0, 32 << 10 },
-		{ &Zen5, 32 * MiB, 0, 0 },
+		{ &Zen5, 32 * MiB, 0, 8192 },
 		{ &Zen3, 32 * MiB, 256 * MiB, 16 * MiB },
 		{ &Zen3, 256 * MiB, 32 * MiB, 16 * MiB },
 		{ &Zen3, 0, 32 * MiB, 16 * MiB },
