@@ -30,20 +30,10 @@
 #include "util.h"
 
 /*
- * The flush stride: the data cache block size the kernel reports
- * (AT_DCACHEBSIZE), 128 bytes on every POWER processor so far; set by
- * arch_init() before any flush runs.
+ * the cache block size when the kernel reports none (AT_DCACHEBSIZE):
+ * 128 bytes on every POWER processor so far
  */
-extern size_t Cache_block;
-
 #define CACHE_BLOCK_DEFAULT 128
-
-/* the flush kinds, in the order of the tables indexed by enum flush_kind */
-#define FOR_EACH_FLUSH(X) \
-	X(noflush, FLUSH_NONE, "none") \
-	X(dcbstps, FLUSH_DCBSTPS, "dcbstps")
-
-#include "flush_kinds.h"
 
 static force_inline void
 dcbstps(const char *p)
@@ -53,13 +43,10 @@ dcbstps(const char *p)
 		"dcbstps 0, %0\n\t.machine pop" : : "r"(p) : "memory");
 }
 
-/* every cache block overlapping [addr, addr + len) */
-static force_inline void
-flush_blocks(enum flush_kind kind, const void *addr, size_t len)
-{
-	if (kind != FLUSH_NONE)
-		FOR_EACH_BLOCK(addr, len, Cache_block, dcbstps);
-}
+#define BLOCK_FLUSH dcbstps
+#define BLOCK_FLUSH_KIND FLUSH_DCBSTPS
+#define BLOCK_FLUSH_INSN "dcbstps"
+#include "block_flush.h"
 
 /*
  * pmem_drain: waits until every earlier dcbstps has completed. Funcs.fence

@@ -28,17 +28,8 @@
 #include "trace.h"
 #include "util.h"
 
-/* the Zicbom block size, set by arch_init() before any flush runs */
-extern size_t Cache_block;
-
+/* the Zicbom block size when the platform names none */
 #define CACHE_BLOCK_DEFAULT 64
-
-/* the flush kinds, in the order of the tables indexed by enum flush_kind */
-#define FOR_EACH_FLUSH(X) \
-	X(noflush, FLUSH_NONE, "none") \
-	X(cbo_clean, FLUSH_CBO_CLEAN, "cbo.clean")
-
-#include "flush_kinds.h"
 
 static force_inline void
 cbo_clean(const char *p)
@@ -47,13 +38,10 @@ cbo_clean(const char *p)
 	__asm__ volatile(".insn i 0x0f, 2, x0, %0, 1" : : "r"(p) : "memory");
 }
 
-/* every cache block overlapping [addr, addr + len) */
-static force_inline void
-flush_blocks(enum flush_kind kind, const void *addr, size_t len)
-{
-	if (kind != FLUSH_NONE)
-		FOR_EACH_BLOCK(addr, len, Cache_block, cbo_clean);
-}
+#define BLOCK_FLUSH cbo_clean
+#define BLOCK_FLUSH_KIND FLUSH_CBO_CLEAN
+#define BLOCK_FLUSH_INSN "cbo.clean"
+#include "block_flush.h"
 
 /*
  * pmem_drain: earlier cleans and stores before any later store. Funcs.fence

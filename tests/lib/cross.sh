@@ -67,11 +67,14 @@ report_results() {
 }
 
 # mutate SRCDIR DEST FILE OLD NEW: a copy of SRCDIR in DEST with the one
-# occurrence of OLD in FILE replaced by NEW (2 when OLD is not unique)
+# occurrence of OLD in FILE replaced by NEW (2 when OLD is not unique).
+# A FILE from SRCDIR's parent (a header the arches share) is copied in
+# too: the arch's own #include "FILE" then finds the mutated one first.
 mutate() {
 	local src=$1 dest=$2 file=$3 old=$4 new=$5
 	rm -rf "$dest" && mkdir -p "$dest" && cp "$src"/*.[ch] "$dest"/ ||
 		return 2
+	[ -f "$dest/$file" ] || cp "$src/../$file" "$dest/" || return 2
 	perl -0777 -i -pe 'BEGIN { $o = shift; $n = shift }
 		my $c = () = /\Q$o\E/g;
 		die "pattern found $c times\n" unless $c == 1;

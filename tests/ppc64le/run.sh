@@ -26,9 +26,9 @@ LOG_NO_FLUSH="flush: none (deep flush: dcbstps)"
 SELF_FLUSH="flush: dcbstps (deep flush: dcbstps)"
 SELF_LINES=("cache block 128 bytes (AT_DCACHEBSIZE)" "CPU caches: flushed")
 MUTANT_WHAT="flush stride of 64 bytes, not the 128-byte block"
-MUTANT_FILE=flush.h
-MUTANT_OLD='FOR_EACH_BLOCK(addr, len, Cache_block, dcbstps)'
-MUTANT_NEW='FOR_EACH_BLOCK(addr, len, 64, dcbstps)'
+MUTANT_FILE=block_flush.h
+MUTANT_OLD='FOR_EACH_BLOCK(addr, len, Cache_block, BLOCK_FLUSH)'
+MUTANT_NEW='FOR_EACH_BLOCK(addr, len, 64, BLOCK_FLUSH)'
 MUTANT_RUN=range	# twice the flushes: only the exact count sees it
 
 if ! need_foreign_arch ppc64el; then

@@ -30,9 +30,9 @@ SELF_LINES=("CPU (riscv64): Zicbom no, says $SOURCE"
 	"CPU caches: not flushed (no Zicbom: CPU caches assumed to be in the")
 SELF_LINES[1]+=" persistence domain)"
 MUTANT_WHAT="the block of a range's last byte not always cleaned"
-MUTANT_FILE=flush.h
-MUTANT_OLD='FOR_EACH_BLOCK(addr, len, Cache_block, cbo_clean)'
-MUTANT_NEW='FOR_EACH_BLOCK(addr, len - 1, Cache_block, cbo_clean)'
+MUTANT_FILE=block_flush.h
+MUTANT_OLD='FOR_EACH_BLOCK(addr, len, Cache_block, BLOCK_FLUSH)'
+MUTANT_NEW='FOR_EACH_BLOCK(addr, len - 1, Cache_block, BLOCK_FLUSH)'
 MUTANT_RUN="kernels step=5"
 
 cross_suite
