@@ -130,12 +130,17 @@ pmem_flush(const void *addr, size_t len)
 	Funcs.flush(addr, len);
 }
 
+/*
+ * compat: pmem_flush then pmem_drain, so that the debug log shows all
+ * three calls as the reference's does; -fno-semantic-interposition lets
+ * the compiler inline both
+ */
 PMEM_EXPORT void
 pmem_persist(const void *addr, size_t len)
 {
 	LOG(15, "addr %p len %zu", addr, len);
-	Funcs.flush(addr, len);
-	Funcs.fence();
+	pmem_flush(addr, len);
+	pmem_drain();
 }
 
 PMEM_EXPORT int
@@ -157,31 +162,26 @@ pmem_deep_flush(const void *addr, size_t len)
 }
 
 /*
- * The end of pmem_deep_drain and pmem_deep_persist: the fence, then the
- * device's own flush (see the top of this file for why in that order).
+ * The fence, then the device's own flush (see the top of this file for
+ * why in that order).
  */
-static int
-deep_drain(const void *addr, size_t len)
-{
-	Funcs.fence();
-	return range_deep_drain((uintptr_t)addr, len);
-}
-
 PMEM_EXPORT int
 pmem_deep_drain(const void *addr, size_t len)
 {
 	OUT_ENTRY();
 	LOG(3, "addr %p len %zu", addr, len);
-	return deep_drain(addr, len);
+	Funcs.fence();
+	return range_deep_drain((uintptr_t)addr, len);
 }
 
+/* compat: as the reference, pmem_deep_flush then pmem_deep_drain, logged */
 PMEM_EXPORT int
 pmem_deep_persist(const void *addr, size_t len)
 {
 	OUT_ENTRY();
 	LOG(3, "addr %p len %zu", addr, len);
-	Funcs.deep_flush(addr, len);
-	return deep_drain(addr, len);
+	pmem_deep_flush(addr, len);
+	return pmem_deep_drain(addr, len);
 }
 
 static force_inline void *
