@@ -165,7 +165,6 @@ arch_init(struct arch_choice *c, const struct pmem_policy *policy)
 	Row = row;
 	Nt_variant = ntv;
 	Prefetch_ahead = row->prefetch_ahead;
-	LOG(3, "streaming copies prefetch %zu bytes ahead", Prefetch_ahead);
 	c->overlap_movnt_min = MIN(c->overlap_movnt_min,
 		overlap_limit(row, &model, policy->llc_size));
 	c->flush = Flushes[used];

@@ -132,7 +132,9 @@ run_env() {
 			"\[memops_template.h:[0-9]+ $setmov\]" "\[memops_template.h:[0-9]+ $setnt\]"
 			"memmove non-temporal: $movnt$")
 	fi
-	want+=("flush: $fl " "streaming copies prefetch $row_prefetch bytes ahead")
+	local prefetched="prefetched $row_prefetch bytes ahead"
+	[ "$row_prefetch" = 0 ] && prefetched="not prefetched"
+	want+=("flush: $fl " "source of streaming copies: $prefetched\$")
 	for w in "${want[@]}"; do
 		grep -Eq -- "$w" "$log" || { echo "log lacks /$w/"; return 1; }
 	done
