@@ -58,6 +58,7 @@ char *lib_describe(const char *path, const struct envlist *base,
 struct cpu {
 	char model[128];
 	unsigned family;	/* CPUID display family; 0: unknown */
+	unsigned model_no;	/* CPUID display model */
 	int x86;		/* the hardware kernels exist */
 	int avx2;
 	int avx512f;

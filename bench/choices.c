@@ -14,7 +14,7 @@
 
 #include "bench.h"
 
-#define MAX_CONT 10
+#define MAX_CONT 12
 #define MISS_RATIO 1.03		/* default/fastest: the choice pass's bar */
 #define REF_FLOOR 0.97		/* best reference setting / ours */
 /*
@@ -111,6 +111,10 @@ choice_contenders(struct bench *bn, struct pass *p)
 		(struct contender){ .label = "MOVDIR64B=1",
 		.env = "PMEM_MOVDIR64B=1", .what = "MOVDIR64B for streaming "
 		"copies" });
+	add(p, x86 && bn->cpu.movdir64b, "no MOVDIR64B",
+		(struct contender){ .label = "MOVDIR64B=0",
+		.env = "PMEM_MOVDIR64B=0", .what = "never MOVDIR64B, where a "
+		"per-CPU policy may prefer it" });
 	add(p, 1, "", (struct contender){ .label = "NT=0",
 		.env = "PMEM_MOVNT_THRESHOLD=0", .what = "every unflagged copy "
 		"and set streams" });

@@ -69,8 +69,11 @@ cpu_features(struct cpu *c)
 	if (!__get_cpuid(1, &a, &b, &cx, &d))
 		return;
 	c->family = (a >> 8) & 0xf;
+	c->model_no = (a >> 4) & 0xf;
 	if (c->family == 0xf)
 		c->family += (a >> 20) & 0xff;
+	if (c->family == 0x6 || c->family >= 0xf)
+		c->model_no |= ((a >> 16) & 0xf) << 4;
 	osxsave = (cx >> 27) & 1;
 	if (osxsave) {
 		uint64_t xcr0 = xgetbv0();
@@ -104,11 +107,13 @@ cpu_features(struct cpu *c)
 #endif
 
 /*
- * "intel-xeon-avx512-movdir64b": the model's words without trademarks and
- * filler, then the features that change the library's choices; names the
- * file a report of this machine is kept in (bench/results/). A model name
- * with no number in it (VMs show "AMD EPYC" for every generation) gets
- * the CPUID family too: "amd-epyc-f26-avx512".
+ * "intel-xeon-platinum-8480-avx512-movdir64b": the model's words without
+ * trademarks and filler, then the features that change the library's
+ * choices; names the file a report of this machine is kept in
+ * (bench/results/). A model name with no number in it (VMs show "AMD
+ * EPYC" or "Intel Xeon Processor" for every generation) gets the CPUID
+ * family and model too: "amd-epyc-f26m2-avx512" (Intel's family 6 holds
+ * all its generations).
  */
 void
 cpu_slug(const struct cpu *c, char *buf, size_t len)
@@ -147,7 +152,8 @@ cpu_slug(const struct cpu *c, char *buf, size_t len)
 	if (n == 0)
 		n = (size_t)snprintf(buf, len, "cpu");
 	if (!numbered && c->family && n < len)
-		n += (size_t)snprintf(buf + n, len - n, "-f%u", c->family);
+		n += (size_t)snprintf(buf + n, len - n, "-f%um%u", c->family,
+			c->model_no);
 	if (n < len)
 		snprintf(buf + n, len - n, "%s%s", c->avx512f ? "-avx512" :
 			c->avx2 ? "-avx2" : "", c->movdir64b ? "-movdir64b" :

@@ -64,7 +64,7 @@ usage(FILE *f)
 "  --dir DIR         where to create mapped files (default $TMPDIR, /tmp)\n"
 "  --out FILE        also write the report to FILE\n"
 "  --cpu-slug        print the name reports of this CPU are kept under in\n"
-"                    bench/results/ (e.g. intel-xeon-avx512-movdir64b) and\n"
+"                    bench/results/ (e.g. intel-xeon-f6m167-avx512-movdir64b) and\n"
 "                    exit\n");
 }
 
