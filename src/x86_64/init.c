@@ -82,18 +82,22 @@ allowed_vectors(enum x86_family fam, unsigned cpu)
 }
 
 /*
- * Streaming copies: MOVDIR64B only where asked for (no policy row chooses
- * it). compat: as in the reference, any value of PMEM_MOVDIR64B but "0"
- * asks.
+ * Streaming copies: MOVDIR64B where the row or PMEM_MOVDIR64B asks for it
+ * and the CPU has it; PMEM_MOVDIR64B=0 forbids it (compat: as in the
+ * reference, any other value asks). MOVDIR64B holds no data in vector
+ * registers, so PMEM_AVX=0 and PMEM_AVX512F=0 leave it; a row's
+ * MOVDIR64B the CPU lacks falls back to the widest vectors allowed.
  */
 static enum x86_family
 allowed_copy_nt(enum x86_family fam, unsigned cpu)
 {
 	const char *e = getenv(ENV_MOVDIR64B);
+	int asked = e != NULL ? strcmp(e, "0") != 0 : fam == FAM_MOVDIR64B;
 
-	if ((cpu & CPU_MOVDIR64B) && Families[FAM_MOVDIR64B] && e != NULL &&
-			strcmp(e, "0") != 0)
+	if (asked && (cpu & CPU_MOVDIR64B) && Families[FAM_MOVDIR64B])
 		return FAM_MOVDIR64B;
+	if (fam == FAM_MOVDIR64B)
+		fam = FAM_AVX512F;
 	return allowed_vectors(fam, cpu);
 }
 
@@ -137,12 +141,14 @@ overlap_limit(const struct x86_policy *row, const struct cpu_model *m,
 }
 
 size_t Prefetch_ahead;
+size_t Line_stream_copy_min = LINE_STREAM_COPY_MIN;
 
 /* what arch_describe() reports */
 static unsigned Cpu;
 static struct cpu_model Model;
 static const struct x86_policy *Row;
 static enum nt_variant Nt_variant;
+static enum x86_family Copy_family;
 
 void
 arch_init(struct arch_choice *c, const struct pmem_policy *policy)
@@ -154,8 +160,8 @@ arch_init(struct arch_choice *c, const struct pmem_policy *policy)
 	enum flush_kind used = policy->flush_needed ? real : FLUSH_NONE;
 	const struct x86_kernels *vec = Families[allowed_vectors(row->mov,
 		cpu)];
-	const struct x86_kernels *copy = Families[allowed_copy_nt(
-		row->copy_nt, cpu)];
+	enum x86_family copy_family = allowed_copy_nt(row->copy_nt, cpu);
+	const struct x86_kernels *copy = Families[copy_family];
 	const struct x86_kernels *fill = Families[allowed_vectors(
 		row->fill_nt, cpu)];
 	enum nt_variant ntv = choose_nt_variant(row);
@@ -164,6 +170,7 @@ arch_init(struct arch_choice *c, const struct pmem_policy *policy)
 	Model = model;
 	Row = row;
 	Nt_variant = ntv;
+	Copy_family = copy_family;
 	Prefetch_ahead = row->prefetch_ahead;
 	c->overlap_movnt_min = MIN(c->overlap_movnt_min,
 		overlap_limit(row, &model, policy->llc_size));
@@ -278,4 +285,8 @@ arch_describe(describe_func emit)
 			"bytes ahead", Prefetch_ahead);
 	else
 		emitf(emit, "source of streaming copies: not prefetched");
+	if (Copy_family == FAM_MOVDIR64B)
+		emitf(emit, "MOVDIR64B: streaming copies of %zu bytes and "
+			"more (shorter ones: SSE2 streaming stores)",
+			Line_stream_copy_min);
 }

@@ -2,10 +2,11 @@
 /*
  * The per-CPU kernel policy: for each kind of copy, the family that
  * measured fastest on that CPU. The best family depends on the CPU model,
- * not on its feature bits (Zen 5 streams faster with 256-bit vectors, an
- * Intel Xeon with 512-bit ones), so rows are keyed on vendor and family;
- * the rows and the measurements behind them are in policy_rows.h. A
- * family the CPU or the environment does not allow is narrowed in init.c.
+ * not on its feature bits (Zen 5 streams faster with 256-bit vectors, one
+ * Intel Xeon with 512-bit ones, another with MOVDIR64B), so rows are keyed
+ * on vendor, family and model; the rows and the measurements behind them
+ * are in policy_rows.h. A family the CPU or the environment does not
+ * allow is narrowed in init.c.
  */
 #include <stdint.h>
 
@@ -16,9 +17,9 @@
 #define LLC SIZE_MAX
 
 static const struct x86_policy Rows[] = {
-#define POLICY_ROW(vendor, family, needs, mov, copy, fill, wc, subline, \
-		prefetch, overlap, name, why) \
-	{ name, VENDOR_##vendor, family, CPU_##needs, FAM_##mov, \
+#define POLICY_ROW(vendor, family, model, needs, mov, copy, fill, wc, \
+		subline, prefetch, overlap, name, why) \
+	{ name, VENDOR_##vendor, family, model, CPU_##needs, FAM_##mov, \
 		FAM_##copy, FAM_##fill, wc, subline, prefetch, overlap, why },
 #include "policy_rows.h"
 #undef POLICY_ROW
@@ -32,6 +33,8 @@ row_matches(const struct x86_policy *r, unsigned cpu,
 	if (r->vendor != VENDOR_OTHER && r->vendor != m->vendor)
 		return 0;
 	if (r->family != 0 && r->family != m->family)
+		return 0;
+	if (r->model != 0 && r->model != m->model)
 		return 0;
 	return (cpu & r->needs) == r->needs;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Which kernel family each kind of copy uses on which CPU: one table,
- * keyed on vendor, family and features, each row carrying the measurement
+ * keyed on vendor, family, model and features, each row carrying the measurement
  * it rests on (policy.c). init.c applies the tuning variables on top.
  */
 #ifndef PMEM_X86_POLICY_H
@@ -12,8 +12,9 @@
 #include "cpu.h"
 
 /*
- * kernel families, narrowest first: a CPU that lacks one gets the next;
- * rows name the first three, MOVDIR64B comes only from PMEM_MOVDIR64B
+ * kernel families, narrowest first: a CPU that lacks a vector family gets
+ * the next narrower one; MOVDIR64B only copies, and only where a row or
+ * PMEM_MOVDIR64B asks for it
  */
 enum x86_family { FAM_SSE2, FAM_AVX, FAM_AVX512F, FAM_MOVDIR64B };
 
@@ -21,6 +22,7 @@ struct x86_policy {
 	const char *name;	/* "Intel with AVX-512" */
 	enum cpu_vendor vendor;
 	unsigned family;	/* CPUID display family; 0: any */
+	unsigned model;		/* CPUID display model; 0: any */
 	unsigned needs;		/* CPU_* bits the row requires */
 
 	enum x86_family mov;	/* ordinary stores + flush */

@@ -38,6 +38,7 @@ case $(grep -m1 '^vendor_id' /proc/cpuinfo) in
 *AuthenticAMD) vendor=AMD ;;
 esac
 family=$(grep -m1 '^cpu family' /proc/cpuinfo | tr -dc '0-9')
+model=$(grep -m1 '^model[[:space:]]*:' /proc/cpuinfo | tr -dc '0-9')
 
 # The CPU's row of the library's own policy data (src/x86_64/policy_rows.h,
 # the first line of each POLICY_ROW): "mov copy fill wc subline prefetch
@@ -45,11 +46,12 @@ family=$(grep -m1 '^cpu family' /proc/cpuinfo | tr -dc '0-9')
 # families in lower case. Which row applies is decided here, from
 # /proc/cpuinfo.
 policy_row() {
-	local v f needs mov copy fill wc subline prefetch overlap
-	while IFS=' ,' read -r v f needs mov copy fill wc subline prefetch \
+	local v f m needs mov copy fill wc subline prefetch overlap
+	while IFS=' ,' read -r v f m needs mov copy fill wc subline prefetch \
 	    overlap; do
 		[ "$v" = OTHER ] || [ "$v" = "$vendor" ] || continue
 		[ "$f" = 0 ] || [ "$f" = "$family" ] || continue
+		[ "$m" = 0 ] || [ "$m" = "$model" ] || continue
 		[ "$needs" = ANY ] || has "${needs,,}" || continue
 		echo "${mov,,} ${copy,,} ${fill,,} $wc $subline $prefetch" \
 			"$overlap"
@@ -59,7 +61,8 @@ policy_row() {
 }
 read -r row_mov row_copy row_fill row_wc row_subline row_prefetch row_overlap \
 	< <(policy_row)
-echo "policy row for $vendor family $family: ordinary $row_mov," \
+echo "policy row for $vendor family $family model $model:" \
+	"ordinary $row_mov," \
 	"streaming copies $row_copy, fills $row_fill, WC barrier $row_wc," \
 	"streamed partial lines $row_subline, prefetch $row_prefetch," \
 	"overlap limit $row_overlap"
@@ -84,11 +87,20 @@ vectors() {
 # expected "<ordinary> <streaming copy> <streaming fill> <flush> <wc>" for
 # an environment
 expect() {
-	local env=" $* " flush=clflush wc=$row_wc copy
-	copy=$(vectors "$row_copy" "$env")
-	if has movdir64b && [[ $env == *" PMEM_MOVDIR64B="* ]] &&
-	    [[ $env != *" PMEM_MOVDIR64B=0 "* ]]; then
+	local env=" $* " flush=clflush wc=$row_wc copy=$row_copy asked=0
+	# MOVDIR64B: where the row or the variable asks, unless it is 0;
+	# a row's MOVDIR64B the CPU lacks falls back to the widest vectors
+	if [[ $env == *" PMEM_MOVDIR64B="* ]]; then
+		[[ $env != *" PMEM_MOVDIR64B=0 "* ]] && asked=1
+	elif [ "$copy" = movdir64b ]; then
+		asked=1
+	fi
+	if [ "$asked" = 1 ] && has movdir64b &&
+	    [ -z "${NO_MOVDIR64B_KERNELS:-}" ]; then
 		copy=movdir64b
+	else
+		[ "$copy" = movdir64b ] && copy=avx512f
+		copy=$(vectors "$copy" "$env")
 	fi
 	if has clwb && [[ $env != *" PMEM_NO_CLWB=1 "* ]]; then
 		flush=clwb

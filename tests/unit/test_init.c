@@ -68,6 +68,13 @@ static const struct cpu {
 	size_t prefetch;	/* how far ahead its streaming copies read */
 } Xeon = { "Intel Xeon (AVX-512, MOVDIR64B)", WIDE | CPU_INTEL,
 		{ VENDOR_INTEL, 6, 207, 260 * MiB }, "Intel with AVX-512", 0 },
+	Xeon167 = { "Intel Xeon model 167 (AVX-512, MOVDIR64B)",
+		WIDE | CPU_INTEL, { VENDOR_INTEL, 6, 167, 480 * MiB },
+		"Intel family 6 model 167", 0 },
+	Xeon167_no_movdir64b = { "Intel model 167 without MOVDIR64B",
+		(WIDE & ~CPU_MOVDIR64B) | CPU_INTEL,
+		{ VENDOR_INTEL, 6, 167, 480 * MiB },
+		"Intel family 6 model 167", 0 },
 	Zen5 = { "AMD Zen 5 (AVX-512, MOVDIR64B)", WIDE,
 		{ VENDOR_AMD, 26, 2, 32 * MiB }, "AMD family 26 (Zen 5)",
 		8192 },
@@ -76,7 +83,7 @@ static const struct cpu {
 	Zen4 = { "AMD Zen 4 (AVX-512)", BASE | CPU_AVX | CPU_AVX512F,
 		{ VENDOR_AMD, 25, 17, 32 * MiB }, "AMD", 4096 },
 	Client = { "Intel without AVX-512", BASE | CPU_AVX | CPU_INTEL,
-		{ VENDOR_INTEL, 6, 151, 30 * MiB }, "Intel", 4096 },
+		{ VENDOR_INTEL, 6, 151, 30 * MiB }, "Intel", 0 },
 	Hygon = { "another vendor (AVX2)", BASE | CPU_AVX,
 		{ VENDOR_OTHER, 24, 0, 0 }, "other vendor", 4096 },
 	Old = { "another vendor, CLFLUSH and SSE2 only", CPU_CLFLUSH,
@@ -100,6 +107,7 @@ struct choice {
 	const char *nt;		/* of streaming memmove */
 	const char *barrier;	/* what ends the streaming kernels: 0, WC or
 				 * SUBLINE (partial lines streamed too) */
+	const char *fill;	/* of streaming memset; NULL: isa's */
 };
 
 #define WC "_wcbarrier"
@@ -107,51 +115,83 @@ struct choice {
 
 static const struct choice Choices[] = {
 	/* the Xeon row: 512-bit kernels, no barrier */
-	{ &Xeon, 0, "", "clwb", "avx512f", "avx512f", 0 },
+	{ &Xeon, 0, "", "clwb", "avx512f", "avx512f", 0, NULL },
 	/* MOVDIR64B copies when asked for; fills never (2.5x slower) */
-	{ &Xeon, 0, "PMEM_MOVDIR64B=1", "clwb", "avx512f", "movdir64b", 0 },
+	{ &Xeon, 0, "PMEM_MOVDIR64B=1",
+		"clwb", "avx512f", "movdir64b", 0, NULL },
 	/* compat: any value but "0" opts in, as in the reference */
-	{ &Xeon, 0, "PMEM_MOVDIR64B=yes", "clwb", "avx512f", "movdir64b", 0 },
-	{ &Xeon, 0, "PMEM_MOVDIR64B=0", "clwb", "avx512f", "avx512f", 0 },
-	{ &Xeon, 0, "PMEM_AVX512F=0", "clwb", "avx", "avx", 0 },
-	{ &Xeon, 0, "PMEM_AVX512F=1", "clwb", "avx512f", "avx512f", 0 },
-	{ &Xeon, 0, "PMEM_AVX=0", "clwb", "sse2", "sse2", 0 },
-	{ &Xeon, 0, "PMEM_AVX=0 PMEM_AVX512F=1", "clwb", "sse2", "sse2", 0 },
+	{ &Xeon, 0, "PMEM_MOVDIR64B=yes",
+		"clwb", "avx512f", "movdir64b", 0, NULL },
+	{ &Xeon, 0, "PMEM_MOVDIR64B=0", "clwb", "avx512f", "avx512f", 0, NULL },
+	{ &Xeon, 0, "PMEM_AVX512F=0", "clwb", "avx", "avx", 0, NULL },
+	{ &Xeon, 0, "PMEM_AVX512F=1", "clwb", "avx512f", "avx512f", 0, NULL },
+	{ &Xeon, 0, "PMEM_AVX=0", "clwb", "sse2", "sse2", 0, NULL },
+	{ &Xeon, 0, "PMEM_AVX=0 PMEM_AVX512F=1",
+		"clwb", "sse2", "sse2", 0, NULL },
 	{ &Xeon, 0, "PMEM_AVX=0 PMEM_MOVDIR64B=1",
-		"clwb", "sse2", "movdir64b", 0 },
-	{ &Xeon, 0, "PMEM_WC_WORKAROUND=1", "clwb", "avx512f", "avx512f", WC },
-	{ &Xeon, 0, "PMEM_NO_CLWB=1", "clflushopt", "avx512f", "avx512f", 0 },
+		"clwb", "sse2", "movdir64b", 0, NULL },
+	{ &Xeon, 0, "PMEM_WC_WORKAROUND=1",
+		"clwb", "avx512f", "avx512f", WC, NULL },
+	{ &Xeon, 0, "PMEM_NO_CLWB=1",
+		"clflushopt", "avx512f", "avx512f", 0, NULL },
 	{ &Xeon, 0, "PMEM_NO_CLWB=1 PMEM_NO_CLFLUSHOPT=1",
-		"clflush", "avx512f", "avx512f", 0 },
+		"clflush", "avx512f", "avx512f", 0, NULL },
 	/* eADR: no flush, the fence stays; PMEM_NO_FLUSH=0 flushes anyway */
-	{ &Xeon, 1, "", "noflush", "avx512f", "avx512f", 0 },
-	{ &Xeon, 1, "PMEM_NO_FLUSH=0", "clwb", "avx512f", "avx512f", 0 },
+	{ &Xeon, 1, "", "noflush", "avx512f", "avx512f", 0, NULL },
+	{ &Xeon, 1, "PMEM_NO_FLUSH=0", "clwb", "avx512f", "avx512f", 0, NULL },
+	/*
+	 * Xeon model 167: MOVDIR64B streaming copies, which the vector
+	 * variables leave alone; without it (or with PMEM_MOVDIR64B=0) the
+	 * widest vectors allowed; 256-bit ordinary stores, 512-bit fills
+	 */
+	{ &Xeon167, 0, "", "clwb", "avx", "movdir64b", 0, "avx512f" },
+	{ &Xeon167, 0, "PMEM_MOVDIR64B=0", "clwb", "avx", "avx512f", 0,
+		"avx512f" },
+	{ &Xeon167, 0, "PMEM_MOVDIR64B=0 PMEM_AVX512F=0",
+		"clwb", "avx", "avx", 0, "avx" },
+	{ &Xeon167, 0, "PMEM_MOVDIR64B=0 PMEM_AVX=0",
+		"clwb", "sse2", "sse2", 0, "sse2" },
+	{ &Xeon167, 0, "PMEM_AVX512F=0", "clwb", "avx", "movdir64b", 0,
+		"avx" },
+	{ &Xeon167, 0, "PMEM_AVX512F=1", "clwb", "avx512f", "movdir64b", 0,
+		"avx512f" },
+	{ &Xeon167, 0, "PMEM_AVX=0", "clwb", "sse2", "movdir64b", 0, "sse2" },
+	{ &Xeon167, 0, "PMEM_WC_WORKAROUND=1", "clwb", "avx", "movdir64b",
+		WC, "avx512f" },
+	{ &Xeon167, 0, "PMEM_NO_MOVNT=1", "clwb", "generic", "", 0, NULL },
+	{ &Xeon167_no_movdir64b, 0, "", "clwb", "avx", "avx512f", 0,
+		"avx512f" },
+	{ &Xeon167_no_movdir64b, 0, "PMEM_AVX512F=0", "clwb", "avx", "avx",
+		0, "avx" },
 	/*
 	 * Zen 5: 256 bits everywhere, whatever the feature bits offer; AMD
 	 * rows stream partial lines, except with the WC barrier
 	 */
-	{ &Zen5, 0, "", "clwb", "avx", "avx", SUBLINE },
-	{ &Zen5, 0, "PMEM_AVX512F=1", "clwb", "avx512f", "avx512f", SUBLINE },
-	{ &Zen5, 0, "PMEM_MOVDIR64B=1", "clwb", "avx", "movdir64b", SUBLINE },
-	{ &Zen5, 0, "PMEM_WC_WORKAROUND=1", "clwb", "avx", "avx", WC },
-	{ &Zen5, 0, "PMEM_WC_WORKAROUND=0", "clwb", "avx", "avx", SUBLINE },
-	{ &Zen5, 0, "PMEM_AVX=0", "clwb", "sse2", "sse2", SUBLINE },
+	{ &Zen5, 0, "", "clwb", "avx", "avx", SUBLINE, NULL },
+	{ &Zen5, 0, "PMEM_AVX512F=1",
+		"clwb", "avx512f", "avx512f", SUBLINE, NULL },
+	{ &Zen5, 0, "PMEM_MOVDIR64B=1",
+		"clwb", "avx", "movdir64b", SUBLINE, NULL },
+	{ &Zen5, 0, "PMEM_WC_WORKAROUND=1", "clwb", "avx", "avx", WC, NULL },
+	{ &Zen5, 0, "PMEM_WC_WORKAROUND=0",
+		"clwb", "avx", "avx", SUBLINE, NULL },
+	{ &Zen5, 0, "PMEM_AVX=0", "clwb", "sse2", "sse2", SUBLINE, NULL },
 	/* an AVX2-only AMD: what it lacks cannot be asked for */
-	{ &Zen3, 0, "", "clwb", "avx", "avx", SUBLINE },
+	{ &Zen3, 0, "", "clwb", "avx", "avx", SUBLINE, NULL },
 	{ &Zen3, 0, "PMEM_MOVDIR64B=1 PMEM_AVX512F=1",
-		"clwb", "avx", "avx", SUBLINE },
-	{ &Zen4, 0, "", "clwb", "avx", "avx", SUBLINE },
+		"clwb", "avx", "avx", SUBLINE, NULL },
+	{ &Zen4, 0, "", "clwb", "avx", "avx", SUBLINE, NULL },
 	/* Intel without AVX-512: 256 bits, the barrier only when asked */
-	{ &Client, 0, "", "clwb", "avx", "avx", 0 },
-	{ &Client, 0, "PMEM_WC_WORKAROUND=1", "clwb", "avx", "avx", WC },
-	{ &Hygon, 0, "", "clwb", "avx", "avx", 0 },
+	{ &Client, 0, "", "clwb", "avx", "avx", 0, NULL },
+	{ &Client, 0, "PMEM_WC_WORKAROUND=1", "clwb", "avx", "avx", WC, NULL },
+	{ &Hygon, 0, "", "clwb", "avx", "avx", 0, NULL },
 	/* an old CPU: CLFLUSH and SSE2 only */
-	{ &Old, 0, "", "clflush", "sse2", "sse2", 0 },
-	{ &Old, 0, "PMEM_NO_FLUSH=1", "noflush", "sse2", "sse2", 0 },
+	{ &Old, 0, "", "clflush", "sse2", "sse2", 0, NULL },
+	{ &Old, 0, "PMEM_NO_FLUSH=1", "noflush", "sse2", "sse2", 0, NULL },
 	/* PMEM_NO_MOVNT=1: the portable kernels for every kind */
-	{ &Xeon, 0, "PMEM_NO_MOVNT=1", "clwb", "generic", "", 0 },
+	{ &Xeon, 0, "PMEM_NO_MOVNT=1", "clwb", "generic", "", 0, NULL },
 	{ &Xeon, 0, "PMEM_NO_MOVNT=1 PMEM_NO_GENERIC_MEMCPY=1",
-		"clwb", "avx512f", "", 0 },
+		"clwb", "avx512f", "", 0, NULL },
 };
 
 static void
@@ -221,8 +261,7 @@ skip_case(const struct choice *c)
 		return 1;
 #endif
 #ifdef NO_MOVDIR64B_KERNELS
-	if (strstr(c->env, "MOVDIR64B=") &&
-			(c->cpu->features & CPU_MOVDIR64B))
+	if (strcmp(c->nt, "movdir64b") == 0)
 		return 1;
 #endif
 	(void) c;
@@ -251,7 +290,7 @@ test_choices(void **state)
 			c->nt);
 		bad += check_kernel(i, "memset non-temporal",
 			Funcs.names.memset[MEM_MOVNT], "memset", "movnt",
-			c->isa);
+			c->fill ? c->fill : c->isa);
 		/* the drain is a fence whatever the flush */
 		bad += check_name(i, "fence", Funcs.names.fence, "sfence");
 	}
@@ -291,8 +330,9 @@ grab_policy(const char *line)
 static void
 test_policy_rows(void **state)
 {
-	static const struct cpu *const cpus[] = { &Xeon, &Zen5, &Zen3, &Zen4,
-		&Client, &Hygon, &Old };
+	static const struct cpu *const cpus[] = { &Xeon, &Xeon167,
+		&Xeon167_no_movdir64b, &Zen5, &Zen3, &Zen4, &Client, &Hygon,
+		&Old };
 
 	(void) state;
 	set_env("");
@@ -331,6 +371,8 @@ test_overlap_streaming_size(void **state)
 		{ &Xeon, 260 * MiB, 260 * MiB, 64 << 10 },
 		{ &Xeon, 0, 0, 64 << 10 },
 		{ &Xeon, 64 << 10, 0, 32 << 10 },
+		{ &Xeon167, 480 * MiB, 480 * MiB, 512 << 10 },
+		{ &Xeon167, 0, 0, 512 << 10 },
 		{ &Zen5, 32 * MiB, 0, 8192 },
 		{ &Zen3, 32 * MiB, 256 * MiB, 16 * MiB },
 		{ &Zen3, 256 * MiB, 32 * MiB, 16 * MiB },

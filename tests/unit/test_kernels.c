@@ -255,11 +255,48 @@ test_prefetch_distances(void **state)
 	Prefetch_ahead = saved;
 }
 
+/*
+ * Kernels with whole-line stores (MOVDIR64B, real or emulated) use them
+ * for streaming copies of Line_stream_copy_min bytes and more: at 0 every
+ * length takes that path (overlaps both ways included), and at the
+ * load-time size the lengths on either side of it take each path.
+ */
+static void
+test_line_stream_sizes(void **state)
+{
+	static const size_t lens[] = { 65, 600, 4096 + 3, 70000, 0 };
+	static const size_t dists[] = { 1, 8, 64, 65, 4096, 0 };
+	const size_t saved = Line_stream_copy_min;
+	const size_t edge_lens[] = { saved - 1, saved, saved + 64 + 3, 0 };
+	const size_t edge_dists[] = { 8, 64, 4096, 0 };
+	const struct overlap_sweep small = { lens, dists, 9, &Seed,
+		overlap_failed };
+	const struct overlap_sweep edge = { edge_lens, edge_dists, 21, &Seed,
+		overlap_failed };
+
+	(void) state;
+	for (int i = 0; i < Nkernels; i++) {
+		const struct kernel *k = &Kernels[i];
+
+		if (k->move == NULL)
+			continue;
+		Line_stream_copy_min = 0;
+		overlap_sweep(&small, k->name, k->move, Dst_area, Ref_area);
+		Line_stream_copy_min = saved;
+		overlap_sweep(&edge, k->name, k->move, Dst_area, Ref_area);
+		for (const size_t *l = edge_lens; *l; l++)
+			check_one(k, Dst_area, rnd_below(&Seed, 64), Src_area,
+				rnd_below(&Seed, 64), *l, 0);
+	}
+	Line_stream_copy_min = saved;
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lengths_and_alignments),
+		cmocka_unit_test(test_line_stream_sizes),
 		cmocka_unit_test(test_large),
 		cmocka_unit_test(test_buffer_end),
 		cmocka_unit_test(test_overlap),
