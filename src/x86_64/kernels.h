@@ -46,16 +46,16 @@ extern size_t Prefetch_ahead;
 /*
  * Streaming copies of a family with whole-line stores (MOVDIR64B) use
  * them only from this many bytes; shorter ones stream with the family's
- * vectors. Reads right after MOVDIR64B stores wait longer than after
- * vector streaming stores: a 4 KiB pmem_memcpy_persist followed by a read
- * of its 4 KiB took 1.48-1.54 us against 0.96-1.03 us (pmembench
- * --filter memcpy_persist+read --sizes 2K,3K,4K, PMEM_MOVDIR64B=0 on one
- * side, both orders, Intel Xeon family 6 model 167), while MOVDIR64B
- * copied no faster than vector streaming stores below 256 KiB there
- * (1.00-1.02 at 1-256 KiB, 1.08-1.31 from 1 MiB in focused runs and the
- * choices pass). Tests move it to reach both paths at every size.
+ * vectors. Reads right after MOVDIR64B stores of 3-7 KiB wait longer than
+ * after vector streaming stores: pmem_memcpy_persist and then a read of
+ * every line took 0.65-0.96 of the time at 3-7 KiB, 0.99-1.01 at 1-2 KiB
+ * and 8-256 KiB (a bench build reading up to 1 MiB, MOVDIR64B at every
+ * size against PMEM_MOVDIR64B=0, --filter memcpy_persist --sizes 1K,...,
+ * 256K, two runs, Intel Xeon family 6 model 167), while MOVDIR64B copies
+ * of 2-256 KiB were 1.01-1.02x and from 1 MiB 1.08-1.31x faster. Tests
+ * move it to reach both paths at every size.
  */
-#define LINE_STREAM_COPY_MIN ((size_t)256 << 10)
+#define LINE_STREAM_COPY_MIN ((size_t)8 << 10)
 extern size_t Line_stream_copy_min;
 
 extern const struct x86_kernels x86_kernels_sse2;

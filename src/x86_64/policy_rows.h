@@ -30,9 +30,9 @@
  *    PMEM_AVX=0), in line with the hardware loops at 1-128 MiB (MOVDIR64B
  *    11.3-12.0 GB/s, AVX-512 load + streaming store 10.4-10.8); 4-64 KiB
  *    1.01-1.03; the reference's own PMEM_MOVDIR64B=1 beat our default by
- *    1.1-1.2x from 1 MiB (ref-settings pass). Below 256 KiB the MOVDIR64B
+ *    1.1-1.2x from 1 MiB (ref-settings pass). Below 8 KiB the MOVDIR64B
  *    kernels stream with SSE2 stores instead (kernels.h: reads soon after
- *    MOVDIR64B wait longer), 0.98-1.01 of AVX-512 there;
+ *    MOVDIR64B of 3-7 KiB wait longer), as fast as AVX-512 there;
  *  - ordinary-store copies and moves of 4-64 KiB: AVX2 1.18-1.28x
  *    faster than AVX-512 (memcpy_temporal, memmove_persist at 4 KiB);
  *  - overlapping moves of 64 KiB: ordinary stores 1.27-1.32x faster than
@@ -58,7 +58,7 @@
  */
 POLICY_ROW(INTEL, 6, 167, AVX512F, AVX, MOVDIR64B, AVX512F, 0, 0, 0, 524288,
 	"Intel family 6 model 167", "MOVDIR64B streaming copies from "
-	"256 KiB, 256-bit ordinary stores (both measured faster here), "
+	"8 KiB, 256-bit ordinary stores (both measured faster here), "
 	"ordinary stores for overlapping moves below 512 KiB")
 
 /*

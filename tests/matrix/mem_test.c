@@ -149,9 +149,9 @@ main(int argc, char *argv[])
 		for (size_t doff = 0; doff < 64; doff += 1 + (len > 300) * 6)
 			bad |= one((int)(rnd() % 6), doff, rnd() % 64, len,
 				Flag_sets[rnd() % NFLAGS]);
-	/* around 256 KiB: MOVDIR64B kernels send whole lines from there */
-	static const size_t big[] = { 4096, 65537, (256u << 10) - 1,
-		256u << 10, 1u << 20, (5u << 20) + 3 };
+	/* around 8 KiB: MOVDIR64B kernels send whole lines from there */
+	static const size_t big[] = { 4096, (8u << 10) - 1, 8u << 10, 65537,
+		1u << 20, (5u << 20) + 3 };
 	for (size_t i = 0; i < sizeof(big) / sizeof(*big); i++)
 		for (size_t f = 0; f < NFLAGS; f++)
 			for (int op = 0; op < 6; op++)
