@@ -64,8 +64,8 @@ usage(FILE *f)
 "  --dir DIR         where to create mapped files (default $TMPDIR, /tmp)\n"
 "  --out FILE        also write the report to FILE\n"
 "  --cpu-slug        print the name reports of this CPU are kept under in\n"
-"                    bench/results/ (e.g. intel-xeon-f6m167-avx512-movdir64b) and\n"
-"                    exit\n");
+"                    bench/results/ (e.g.\n"
+"                    intel-xeon-f6m167-avx512-movdir64b) and exit\n");
 }
 
 static size_t

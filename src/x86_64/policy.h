@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Which kernel family each kind of copy uses on which CPU: one table,
- * keyed on vendor, family, model and features, each row carrying the measurement
- * it rests on (policy.c). init.c applies the tuning variables on top.
+ * keyed on vendor, family, model and features, each row carrying the
+ * measurement it rests on (policy.c). init.c applies the tuning variables
+ * on top.
  */
 #ifndef PMEM_X86_POLICY_H
 #define PMEM_X86_POLICY_H

@@ -103,11 +103,12 @@ struct choice {
 	int eadr;
 	const char *env;	/* "VAR=value ..." */
 	const char *flush;	/* pmem_flush's instruction */
-	const char *isa;	/* of ordinary-store memmove and memset */
+	const char *isa;	/* of ordinary-store memmove and memset, and of
+				 * streaming memset; "mov/fill" where the
+				 * last differs */
 	const char *nt;		/* of streaming memmove */
 	const char *barrier;	/* what ends the streaming kernels: 0, WC or
 				 * SUBLINE (partial lines streamed too) */
-	const char *fill;	/* of streaming memset; NULL: isa's */
 };
 
 #define WC "_wcbarrier"
@@ -115,83 +116,72 @@ struct choice {
 
 static const struct choice Choices[] = {
 	/* the Xeon row: 512-bit kernels, no barrier */
-	{ &Xeon, 0, "", "clwb", "avx512f", "avx512f", 0, NULL },
+	{ &Xeon, 0, "", "clwb", "avx512f", "avx512f", 0 },
 	/* MOVDIR64B copies when asked for; fills never (2.5x slower) */
-	{ &Xeon, 0, "PMEM_MOVDIR64B=1",
-		"clwb", "avx512f", "movdir64b", 0, NULL },
+	{ &Xeon, 0, "PMEM_MOVDIR64B=1", "clwb", "avx512f", "movdir64b", 0 },
 	/* compat: any value but "0" opts in, as in the reference */
-	{ &Xeon, 0, "PMEM_MOVDIR64B=yes",
-		"clwb", "avx512f", "movdir64b", 0, NULL },
-	{ &Xeon, 0, "PMEM_MOVDIR64B=0", "clwb", "avx512f", "avx512f", 0, NULL },
-	{ &Xeon, 0, "PMEM_AVX512F=0", "clwb", "avx", "avx", 0, NULL },
-	{ &Xeon, 0, "PMEM_AVX512F=1", "clwb", "avx512f", "avx512f", 0, NULL },
-	{ &Xeon, 0, "PMEM_AVX=0", "clwb", "sse2", "sse2", 0, NULL },
-	{ &Xeon, 0, "PMEM_AVX=0 PMEM_AVX512F=1",
-		"clwb", "sse2", "sse2", 0, NULL },
+	{ &Xeon, 0, "PMEM_MOVDIR64B=yes", "clwb", "avx512f", "movdir64b", 0 },
+	{ &Xeon, 0, "PMEM_MOVDIR64B=0", "clwb", "avx512f", "avx512f", 0 },
+	{ &Xeon, 0, "PMEM_AVX512F=0", "clwb", "avx", "avx", 0 },
+	{ &Xeon, 0, "PMEM_AVX512F=1", "clwb", "avx512f", "avx512f", 0 },
+	{ &Xeon, 0, "PMEM_AVX=0", "clwb", "sse2", "sse2", 0 },
+	{ &Xeon, 0, "PMEM_AVX=0 PMEM_AVX512F=1", "clwb", "sse2", "sse2", 0 },
 	{ &Xeon, 0, "PMEM_AVX=0 PMEM_MOVDIR64B=1",
-		"clwb", "sse2", "movdir64b", 0, NULL },
-	{ &Xeon, 0, "PMEM_WC_WORKAROUND=1",
-		"clwb", "avx512f", "avx512f", WC, NULL },
-	{ &Xeon, 0, "PMEM_NO_CLWB=1",
-		"clflushopt", "avx512f", "avx512f", 0, NULL },
+		"clwb", "sse2", "movdir64b", 0 },
+	{ &Xeon, 0, "PMEM_WC_WORKAROUND=1", "clwb", "avx512f", "avx512f", WC },
+	{ &Xeon, 0, "PMEM_NO_CLWB=1", "clflushopt", "avx512f", "avx512f", 0 },
 	{ &Xeon, 0, "PMEM_NO_CLWB=1 PMEM_NO_CLFLUSHOPT=1",
-		"clflush", "avx512f", "avx512f", 0, NULL },
+		"clflush", "avx512f", "avx512f", 0 },
 	/* eADR: no flush, the fence stays; PMEM_NO_FLUSH=0 flushes anyway */
-	{ &Xeon, 1, "", "noflush", "avx512f", "avx512f", 0, NULL },
-	{ &Xeon, 1, "PMEM_NO_FLUSH=0", "clwb", "avx512f", "avx512f", 0, NULL },
+	{ &Xeon, 1, "", "noflush", "avx512f", "avx512f", 0 },
+	{ &Xeon, 1, "PMEM_NO_FLUSH=0", "clwb", "avx512f", "avx512f", 0 },
 	/*
 	 * Xeon model 167: MOVDIR64B streaming copies, which the vector
 	 * variables leave alone; without it (or with PMEM_MOVDIR64B=0) the
 	 * widest vectors allowed; 256-bit ordinary stores, 512-bit fills
 	 */
-	{ &Xeon167, 0, "", "clwb", "avx", "movdir64b", 0, "avx512f" },
-	{ &Xeon167, 0, "PMEM_MOVDIR64B=0", "clwb", "avx", "avx512f", 0,
-		"avx512f" },
-	{ &Xeon167, 0, "PMEM_MOVDIR64B=0 PMEM_AVX512F=0",
-		"clwb", "avx", "avx", 0, "avx" },
-	{ &Xeon167, 0, "PMEM_MOVDIR64B=0 PMEM_AVX=0",
-		"clwb", "sse2", "sse2", 0, "sse2" },
-	{ &Xeon167, 0, "PMEM_AVX512F=0", "clwb", "avx", "movdir64b", 0,
-		"avx" },
-	{ &Xeon167, 0, "PMEM_AVX512F=1", "clwb", "avx512f", "movdir64b", 0,
-		"avx512f" },
-	{ &Xeon167, 0, "PMEM_AVX=0", "clwb", "sse2", "movdir64b", 0, "sse2" },
-	{ &Xeon167, 0, "PMEM_WC_WORKAROUND=1", "clwb", "avx", "movdir64b",
-		WC, "avx512f" },
-	{ &Xeon167, 0, "PMEM_NO_MOVNT=1", "clwb", "generic", "", 0, NULL },
-	{ &Xeon167_no_movdir64b, 0, "", "clwb", "avx", "avx512f", 0,
-		"avx512f" },
+	{ &Xeon167, 0, "", "clwb", "avx/avx512f", "movdir64b", 0 },
+	{ &Xeon167, 0, "PMEM_MOVDIR64B=0", "clwb", "avx/avx512f", "avx512f",
+		0 },
+	{ &Xeon167, 0, "PMEM_MOVDIR64B=0 PMEM_AVX512F=0", "clwb", "avx", "avx",
+		0 },
+	{ &Xeon167, 0, "PMEM_MOVDIR64B=0 PMEM_AVX=0", "clwb", "sse2", "sse2",
+		0 },
+	{ &Xeon167, 0, "PMEM_AVX512F=0", "clwb", "avx", "movdir64b", 0 },
+	{ &Xeon167, 0, "PMEM_AVX512F=1", "clwb", "avx512f", "movdir64b", 0 },
+	{ &Xeon167, 0, "PMEM_AVX=0", "clwb", "sse2", "movdir64b", 0 },
+	{ &Xeon167, 0, "PMEM_WC_WORKAROUND=1", "clwb", "avx/avx512f",
+		"movdir64b", WC },
+	{ &Xeon167, 0, "PMEM_NO_MOVNT=1", "clwb", "generic", "", 0 },
+	{ &Xeon167_no_movdir64b, 0, "", "clwb", "avx/avx512f", "avx512f", 0 },
 	{ &Xeon167_no_movdir64b, 0, "PMEM_AVX512F=0", "clwb", "avx", "avx",
-		0, "avx" },
+		0 },
 	/*
 	 * Zen 5: 256 bits everywhere, whatever the feature bits offer; AMD
 	 * rows stream partial lines, except with the WC barrier
 	 */
-	{ &Zen5, 0, "", "clwb", "avx", "avx", SUBLINE, NULL },
-	{ &Zen5, 0, "PMEM_AVX512F=1",
-		"clwb", "avx512f", "avx512f", SUBLINE, NULL },
-	{ &Zen5, 0, "PMEM_MOVDIR64B=1",
-		"clwb", "avx", "movdir64b", SUBLINE, NULL },
-	{ &Zen5, 0, "PMEM_WC_WORKAROUND=1", "clwb", "avx", "avx", WC, NULL },
-	{ &Zen5, 0, "PMEM_WC_WORKAROUND=0",
-		"clwb", "avx", "avx", SUBLINE, NULL },
-	{ &Zen5, 0, "PMEM_AVX=0", "clwb", "sse2", "sse2", SUBLINE, NULL },
+	{ &Zen5, 0, "", "clwb", "avx", "avx", SUBLINE },
+	{ &Zen5, 0, "PMEM_AVX512F=1", "clwb", "avx512f", "avx512f", SUBLINE },
+	{ &Zen5, 0, "PMEM_MOVDIR64B=1", "clwb", "avx", "movdir64b", SUBLINE },
+	{ &Zen5, 0, "PMEM_WC_WORKAROUND=1", "clwb", "avx", "avx", WC },
+	{ &Zen5, 0, "PMEM_WC_WORKAROUND=0", "clwb", "avx", "avx", SUBLINE },
+	{ &Zen5, 0, "PMEM_AVX=0", "clwb", "sse2", "sse2", SUBLINE },
 	/* an AVX2-only AMD: what it lacks cannot be asked for */
-	{ &Zen3, 0, "", "clwb", "avx", "avx", SUBLINE, NULL },
+	{ &Zen3, 0, "", "clwb", "avx", "avx", SUBLINE },
 	{ &Zen3, 0, "PMEM_MOVDIR64B=1 PMEM_AVX512F=1",
-		"clwb", "avx", "avx", SUBLINE, NULL },
-	{ &Zen4, 0, "", "clwb", "avx", "avx", SUBLINE, NULL },
+		"clwb", "avx", "avx", SUBLINE },
+	{ &Zen4, 0, "", "clwb", "avx", "avx", SUBLINE },
 	/* Intel without AVX-512: 256 bits, the barrier only when asked */
-	{ &Client, 0, "", "clwb", "avx", "avx", 0, NULL },
-	{ &Client, 0, "PMEM_WC_WORKAROUND=1", "clwb", "avx", "avx", WC, NULL },
-	{ &Hygon, 0, "", "clwb", "avx", "avx", 0, NULL },
+	{ &Client, 0, "", "clwb", "avx", "avx", 0 },
+	{ &Client, 0, "PMEM_WC_WORKAROUND=1", "clwb", "avx", "avx", WC },
+	{ &Hygon, 0, "", "clwb", "avx", "avx", 0 },
 	/* an old CPU: CLFLUSH and SSE2 only */
-	{ &Old, 0, "", "clflush", "sse2", "sse2", 0, NULL },
-	{ &Old, 0, "PMEM_NO_FLUSH=1", "noflush", "sse2", "sse2", 0, NULL },
+	{ &Old, 0, "", "clflush", "sse2", "sse2", 0 },
+	{ &Old, 0, "PMEM_NO_FLUSH=1", "noflush", "sse2", "sse2", 0 },
 	/* PMEM_NO_MOVNT=1: the portable kernels for every kind */
-	{ &Xeon, 0, "PMEM_NO_MOVNT=1", "clwb", "generic", "", 0, NULL },
+	{ &Xeon, 0, "PMEM_NO_MOVNT=1", "clwb", "generic", "", 0 },
 	{ &Xeon, 0, "PMEM_NO_MOVNT=1 PMEM_NO_GENERIC_MEMCPY=1",
-		"clwb", "avx512f", "", 0, NULL },
+		"clwb", "avx512f", "", 0 },
 };
 
 static void
@@ -233,6 +223,20 @@ check_name(size_t i, const char *what, const char *got, const char *want)
 	return 1;
 }
 
+/* a row's isa for ordinary stores (fill 0) or streaming fills (1) */
+static const char *
+isa_of(const struct choice *c, int fill, char *buf, size_t len)
+{
+	const char *slash = strchr(c->isa, '/');
+
+	if (slash == NULL)
+		return c->isa;
+	if (fill)
+		return slash + 1;
+	snprintf(buf, len, "%.*s", (int)(slash - c->isa), c->isa);
+	return buf;
+}
+
 /* row i's kernel of op ("memmove", "memset"), store ("mov", "movnt") */
 static int
 check_kernel(size_t i, const char *what, const char *got, const char *op,
@@ -240,13 +244,13 @@ check_kernel(size_t i, const char *what, const char *got, const char *op,
 {
 	const struct choice *c = &Choices[i];
 	int nt = strcmp(store, "movnt") == 0;
-	char want[64];
+	char want[64], mov[16];
 
 	if (strcmp(c->isa, "generic") == 0)
 		snprintf(want, sizeof(want), "%s_generic_flush", op);
 	else if (nt && c->nt[0] == '\0')
-		snprintf(want, sizeof(want), "%s_mov_%s_%s", op, c->isa,
-			c->flush);
+		snprintf(want, sizeof(want), "%s_mov_%s_%s", op,
+			isa_of(c, 0, mov, sizeof(mov)), c->flush);
 	else
 		snprintf(want, sizeof(want), "%s_%s_%s_%s%s", op, store, isa,
 			c->flush, nt && c->barrier ? c->barrier : "");
@@ -276,6 +280,7 @@ test_choices(void **state)
 	(void) state;
 	for (size_t i = 0; i < sizeof(Choices) / sizeof(Choices[0]); i++) {
 		const struct choice *c = &Choices[i];
+		char mov[16];
 
 		if (skip_case(c))
 			continue;
@@ -284,13 +289,14 @@ test_choices(void **state)
 		pmem_init();
 		bad += check_name(i, "flush", Funcs.names.flush, c->flush);
 		bad += check_kernel(i, "memmove temporal",
-			Funcs.names.memmove[MEM_MOV], "memmove", "mov", c->isa);
+			Funcs.names.memmove[MEM_MOV], "memmove", "mov",
+			isa_of(c, 0, mov, sizeof(mov)));
 		bad += check_kernel(i, "memmove non-temporal",
 			Funcs.names.memmove[MEM_MOVNT], "memmove", "movnt",
 			c->nt);
 		bad += check_kernel(i, "memset non-temporal",
 			Funcs.names.memset[MEM_MOVNT], "memset", "movnt",
-			c->fill ? c->fill : c->isa);
+			isa_of(c, 1, NULL, 0));
 		/* the drain is a fence whatever the flush */
 		bad += check_name(i, "fence", Funcs.names.fence, "sfence");
 	}
