@@ -154,13 +154,6 @@ pmem_msync(const void *addr, size_t len)
 	return plat_msync(addr, len);
 }
 
-PMEM_EXPORT void
-pmem_deep_flush(const void *addr, size_t len)
-{
-	LOG(15, "addr %p len %zu", addr, len);
-	Funcs.deep_flush(addr, len);
-}
-
 /*
  * The fence, then the device's own flush (see the top of this file for
  * why in that order).
@@ -182,6 +175,13 @@ pmem_deep_persist(const void *addr, size_t len)
 	LOG(3, "addr %p len %zu", addr, len);
 	pmem_deep_flush(addr, len);
 	return pmem_deep_drain(addr, len);
+}
+
+PMEM_EXPORT void
+pmem_deep_flush(const void *addr, size_t len)
+{
+	LOG(15, "addr %p len %zu", addr, len);
+	Funcs.deep_flush(addr, len);
 }
 
 static force_inline void *
