@@ -68,6 +68,9 @@ DBG_A   = $(BUILD)/debug/libpmem.a
 
 all: $(REL_LIB) $(DBG_LIB) $(REL_A) $(DBG_A) demo
 
+# objects that include a header written at build time (src/<arch>/sources.mk)
+$(eval $(call arch_obj_deps,$(REL_OBJS) $(DBG_OBJS)))
+
 $(BUILD)/nondebug/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")

@@ -358,7 +358,7 @@ TPL(lines)(char *d, const char *s, vec_t v, int lines, int fill, int nt,
 
 /*
  * Streaming copies prefetch their source Prefetch_ahead bytes ahead of
- * the loads (0: never; chosen per CPU, policy_rows.h): after its first
+ * the loads (0: never; chosen per CPU, policy.rows): after its first
  * pass an overlapping move reads lines its own streaming stores took out
  * of the caches, and copies from memory wait on each line; the hardware
  * prefetcher alone left both 1.2-1.8x slower on a Zen 5. Ordinary-store

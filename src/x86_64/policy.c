@@ -5,14 +5,15 @@
  * not on its feature bits (Zen 5 streams faster with 256-bit vectors, one
  * Intel Xeon with 512-bit ones, another with MOVDIR64B), so rows are keyed
  * on vendor, family and model; the rows and the measurements behind them
- * are in policy_rows.h. A family the CPU or the environment does not
+ * are in policy.rows, which the build writes as policy_rows.h next to
+ * this object (sources.mk). A family the CPU or the environment does not
  * allow is narrowed in init.c.
  */
 #include <stdint.h>
 
 #include "policy.h"
 
-/* the tokens of policy_rows.h */
+/* the tokens of policy.rows */
 #define CPU_ANY 0u
 #define LLC SIZE_MAX
 

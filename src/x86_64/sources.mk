@@ -15,3 +15,16 @@ ifneq ($(call cc_has,-mmovdir64b),y)
 LIB_SRCS := $(filter-out src/x86_64/memops_movdir64b.c,$(LIB_SRCS))
 BASE_CFLAGS += -DNO_MOVDIR64B_KERNELS
 endif
+
+# The policy table is data (policy.rows); policy_rows.awk writes it as the
+# POLICY_ROW list policy.c includes, next to policy.o. The including
+# makefile calls arch_obj_deps with its objects once it has them.
+%/obj/x86_64/policy_rows.h: $(TOPDIR)src/x86_64/policy.rows \
+		$(TOPDIR)src/x86_64/policy_rows.awk
+	@mkdir -p $(@D)
+	$(Q)awk -f $(TOPDIR)src/x86_64/policy_rows.awk $< > $@.tmp
+	$(Q)mv $@.tmp $@
+%/obj/x86_64/policy.o: ISAFLAGS = -I$(@D)
+define arch_obj_deps
+$(filter %/x86_64/policy.o,$(1)): %/policy.o: %/policy_rows.h
+endef

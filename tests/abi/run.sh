@@ -171,6 +171,48 @@ install_test() {
 }
 check "make install prefix=... layout, pkg-config, make uninstall" install_test
 
+# --- the policy table -------------------------------------------------------
+# src/x86_64/policy.rows is data that policy_rows.awk writes as C: the real
+# table must give the header the build compiled, and each kind of
+# malformed row must stop the generator with its line number.
+policy_table() {
+	local rows=$PMEM_TOPDIR/src/x86_64/policy.rows
+	local gen="awk -f $PMEM_TOPDIR/src/x86_64/policy_rows.awk"
+	local built=$PMEM_BUILD/nondebug/obj/x86_64/policy_rows.h
+	if [ -e "$built" ] && ! $gen "$rows" | cmp -s - "$built"; then
+		echo "the generated table differs from $built"; return 1
+	fi
+	$gen "$rows" >/dev/null || return 1
+	local first
+	first=$(grep -n -m1 '^[A-Z]' "$rows" | cut -d: -f1)
+	# sed programs, each breaking the table in one way
+	local -a broken=(
+		"${first}s/ [0-9]* *\$//"			# a field short
+		"${first}s/^INTEL/ARM/"				# unknown vendor
+		"${first}s/ 0  0  / 0  2  /"			# wc not 0/1
+		"$((first + 1))s/name: /name: \"/"		# a quote in a name
+		"$((first + 1))d"				# no name: line
+		"$((first + 2))s/why:/name:/"			# a second name
+		'/^OTHER/,$d'					# no catch-all row
+		"${first}a\\nonsense"				# a stray line
+	)
+	local b err
+	for b in "${broken[@]}"; do
+		sed -e "$b" "$rows" > "$tmp/broken.rows"
+		if cmp -s "$rows" "$tmp/broken.rows"; then
+			echo "sed '$b' changed nothing"; return 1
+		fi
+		if err=$($gen "$tmp/broken.rows" 2>&1 >/dev/null); then
+			echo "accepted a table broken by sed '$b'"; return 1
+		fi
+		case $err in
+		*broken.rows:[0-9]*:*) ;;
+		*) echo "sed '$b': no line named in: $err"; return 1 ;;
+		esac
+	done
+}
+check "policy table: generated as built, malformed rows rejected" policy_table
+
 # --- the platform boundary --------------------------------------------------
 # Only *_linux.c objects may call the operating system directly.
 boundary() {

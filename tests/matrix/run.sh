@@ -40,14 +40,13 @@ esac
 family=$(grep -m1 '^cpu family' /proc/cpuinfo | tr -dc '0-9')
 model=$(grep -m1 '^model[[:space:]]*:' /proc/cpuinfo | tr -dc '0-9')
 
-# The CPU's row of the library's own policy data (src/x86_64/policy_rows.h,
-# the first line of each POLICY_ROW): "mov copy fill wc subline prefetch
-# overlap",
-# families in lower case. Which row applies is decided here, from
-# /proc/cpuinfo.
+# The CPU's row of the library's own policy data (src/x86_64/policy.rows,
+# the lines that start with a vendor): "mov copy fill wc subline prefetch
+# overlap", families in lower case. Which row applies is decided here,
+# from /proc/cpuinfo.
 policy_row() {
 	local v f m needs mov copy fill wc subline prefetch overlap
-	while IFS=' ,' read -r v f m needs mov copy fill wc subline prefetch \
+	while read -r v f m needs mov copy fill wc subline prefetch \
 	    overlap; do
 		[ "$v" = OTHER ] || [ "$v" = "$vendor" ] || continue
 		[ "$f" = 0 ] || [ "$f" = "$family" ] || continue
@@ -56,8 +55,7 @@ policy_row() {
 		echo "${mov,,} ${copy,,} ${fill,,} $wc $subline $prefetch" \
 			"$overlap"
 		return
-	done < <(sed -n 's/^POLICY_ROW(\([^"]*\),.*/\1/p' \
-		"$PMEM_TOPDIR/src/x86_64/policy_rows.h")
+	done < <(grep '^[A-Z]' "$PMEM_TOPDIR/src/x86_64/policy.rows")
 }
 read -r row_mov row_copy row_fill row_wc row_subline row_prefetch row_overlap \
 	< <(policy_row)

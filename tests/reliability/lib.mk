@@ -15,6 +15,9 @@ OBJS := $(LIB_SRCS:$(TOP)/src/%.c=$(OUT)/obj/%.o)
 
 all: $(OUT)/libpmem.so.1 $(OUT)/objs
 
+# objects that include a header written at build time (sources.mk)
+$(eval $(call arch_obj_deps,$(OBJS)))
+
 $(OUT)/obj/%.o: $(TOP)/src/%.c $(OUT)/flags $(TOP)/src/flags.mk
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) $(FLAGS) $(ISAFLAGS) -c $< -o $@
