@@ -122,6 +122,7 @@ struct opdef {
 	int big_copy;		/* a copy held to the best copy loop */
 	int choice;		/* timed again under each kernel choice */
 	int move;		/* a pmem_memmove_persist case */
+	int temporal;		/* asks for ordinary stores (TEMPORAL) */
 	size_t dist;		/* move distance; 0: 64 (n/2 below 128) */
 };
 
@@ -309,6 +310,7 @@ struct targets {
 	double is_pmem_ref_min;
 	unsigned nis_pmem;
 	double ceil_logsum;		/* each ratio as if at 100% of limit */
+	double ceil_kept_logsum;	/* the same, moves and TEMPORAL as run */
 	unsigned nceil;
 	/* the reference under its best setting for each case */
 	unsigned nrefset, nref_low;

@@ -251,7 +251,7 @@ const struct opdef Ops[] = {
 		loop_memcpy_nt, LIM_PCOPY, BIG_COPY),
 	DATA_OP(OP_MEMCPY_T, "memcpy_temporal",
 		"pmem_memcpy(d, s, n, PMEM_F_MEM_TEMPORAL)",
-		loop_memcpy_t, LIM_PCOPY),
+		loop_memcpy_t, LIM_PCOPY, .temporal = 1),
 	DATA_OP(OP_PERSIST, "persist",
 		"dirty each line of [d, d+n); pmem_persist(d, n)",
 		loop_persist, LIM_FLUSH),

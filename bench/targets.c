@@ -56,8 +56,17 @@ note_target(const struct bench *bn, struct targets *g, const struct tcase *t,
 	 */
 	if (t->op->summary && !isnan(r->lim_ns)) {
 		double share = r->lim_ns / r->ns[1];
+		double at_limit = log(r->ratio / (share < 1 ? share : 1));
 
-		g->ceil_logsum += log(r->ratio / (share < 1 ? share : 1));
+		g->ceil_logsum += at_limit;
+		/*
+		 * A second ceiling keeps the cases whose limit does what they
+		 * may not as they ran: the copy loops stream between two
+		 * buffers, where a TEMPORAL copy must store through the cache
+		 * and an overlapping move stores onto lines it has just read.
+		 */
+		g->ceil_kept_logsum += t->op->move || t->op->temporal ?
+			log(r->ratio) : at_limit;
 		g->nceil++;
 	}
 	if (t->op->summary && sp->size >= WIDE_SIZE) {
@@ -152,8 +161,11 @@ print_targets(const struct targets *g, double geomean, unsigned nsum)
 			"| %.3f; ceiling ", GEOMEAN_TARGET, geomean);
 		if (g->nceil)
 			out("%.3f (every case at 100%% of its limit, %u "
-				"cases)", exp(g->ceil_logsum / g->nceil),
-				g->nceil);
+				"cases); %.3f with the overlapping moves and "
+				"temporal copies as they ran (their limits "
+				"stream between two buffers)",
+				exp(g->ceil_logsum / g->nceil), g->nceil,
+				exp(g->ceil_kept_logsum / g->nceil));
 		else
 			out("n/a (no limits measured)");
 		out(" | %s |\n", holds(geomean >= GEOMEAN_TARGET));
