@@ -42,4 +42,11 @@ env_equals(const char *name, const char *value)
 	return e != NULL && strcmp(e, value) == 0;
 }
 
+/* for switches whose unset state means "as the CPU policy says" */
+static inline int
+env_is_set(const char *name)
+{
+	return getenv(name) != NULL;
+}
+
 #endif

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Where the default log function writes: syslog(3) and, for messages as
- * severe as the auxiliary threshold, stderr.
+ * severe as the auxiliary threshold, stderr; and the debug build's trace
+ * log file.
  */
 #include <stdio.h>
 #include <syslog.h>
@@ -40,4 +41,19 @@ plat_log_write(int level, const char *file, unsigned line, const char *func,
 	if (to_stderr)
 		fprintf(stderr, "<libpmem>: <%s> %s%s\n", Levels[level].name,
 			where, msg);
+}
+
+/*
+ * The debug build's trace log (PMEM_LOG_FILE): created for writing and
+ * line-buffered, so a crash loses at most the line being written; NULL
+ * with errno set when it cannot be created.
+ */
+FILE *
+plat_trace_open(const char *path)
+{
+	FILE *fp = fopen(path, "w");
+
+	if (fp != NULL)
+		setvbuf(fp, NULL, _IOLBF, 0);
+	return fp;
 }

@@ -15,6 +15,7 @@
 #include "env.h"
 #include "log.h"
 #include "out.h"
+#include "platform.h"
 
 /* starts empty in every thread, as pmem_errormsg() promises */
 static __thread char Errormsg[OUT_MAXMSG];
@@ -122,14 +123,13 @@ open_log_file(const char *name)
 	else
 		snprintf(path, sizeof(path), "%s", name);
 
-	Out_fp = fopen(path, "w");
+	Out_fp = plat_trace_open(path);
 	if (Out_fp == NULL) {
 		/* compat: the reference's debug build gives up here too */
 		fprintf(stderr, "Error (libpmem): %s=%s: %s\n", ENV_LOG_FILE,
 			path, strerror(errno));
 		abort();
 	}
-	setvbuf(Out_fp, NULL, _IOLBF, 0);
 }
 
 void
@@ -147,7 +147,7 @@ out_init(void)
 
 	LOG(1, "pid %d: program: %s", (int)getpid(),
 		program_invocation_name);
-	LOG(1, "libpmem version %d.%d", 1, 1);
+	LOG(1, "libpmem version %d.%d", PMEM_MAJOR_VERSION, PMEM_MINOR_VERSION);
 	LOG(1, "src version: %s", SRCVERSION);
 }
 

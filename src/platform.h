@@ -10,6 +10,7 @@
 #define PMEM_PLATFORM_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 enum file_type {
@@ -64,5 +65,8 @@ int plat_region_deep_flush(unsigned region_id);
  */
 void plat_log_write(int level, const char *file, unsigned line,
 	const char *func, const char *msg, int to_stderr);
+
+/* the debug build's PMEM_LOG_FILE, line-buffered; NULL and errno on failure */
+FILE *plat_trace_open(const char *path);
 
 #endif

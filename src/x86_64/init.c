@@ -91,8 +91,8 @@ allowed_vectors(enum x86_family fam, unsigned cpu)
 static enum x86_family
 allowed_copy_nt(enum x86_family fam, unsigned cpu)
 {
-	const char *e = getenv(ENV_MOVDIR64B);
-	int asked = e != NULL ? strcmp(e, "0") != 0 : fam == FAM_MOVDIR64B;
+	int asked = env_is_set(ENV_MOVDIR64B) ?
+		!env_equals(ENV_MOVDIR64B, "0") : fam == FAM_MOVDIR64B;
 
 	if (asked && (cpu & CPU_MOVDIR64B) && Families[FAM_MOVDIR64B])
 		return FAM_MOVDIR64B;
