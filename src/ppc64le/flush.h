@@ -56,8 +56,11 @@ static inline void
 phwsync(void)
 {
 	TRACE_FENCE();
-	__asm__ volatile(".machine push\n\t.machine power10\n\t"
-		"phwsync\n\t.machine pop" : : : "memory");
+	/*
+	 * the encoding of phwsync (sync L=4): clang's assembler (LLVM 14)
+	 * knows dcbstps but not this mnemonic, even under .machine power10
+	 */
+	__asm__ volatile(".long 0x7c8004ac" : : : "memory");
 }
 
 #endif

@@ -69,6 +69,16 @@ for arch in "${!cross_prefix[@]}"; do
 	done
 done
 
+# --- clang -------------------------------------------------------------------
+# the host's libraries built with clang as well as gcc, -Werror in both
+# (each cross suite does the same for its architecture)
+if need_pkgs clang >"$out/clang-pkgs.log"; then
+	check "clang builds the release and debug libraries (-Werror)" \
+		clang_lib "$(uname -m)" "" "$out/clang"
+else
+	skip "clang build: $(tail -n 1 "$out/clang-pkgs.log")"
+fi
+
 # --- header ---------------------------------------------------------------
 check "header: prototypes have the reference's types" \
 	$CC -Wall -Werror -I"$PMEM_INCLUDEDIR" -c "$here/prototypes.c" -o "$out/proto.o"

@@ -74,6 +74,18 @@ need_foreign_arch() {
 		apt-get update -q -o DPkg::Lock::Timeout=300 >/dev/null 2>&1
 }
 
+# clang_lib ARCH TARGET DIR: the release and debug libraries of ARCH built
+# with clang (--target=TARGET unless empty) into DIR, -Werror as with gcc;
+# its output goes to DIR.log, the end of which is shown on failure
+clang_lib() {
+	local arch=$1 target=$2 dir=$3
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$PMEM_TOPDIR" -j2 \
+		ARCH="$arch" CC="clang${target:+ --target=$target}" \
+		BUILD="$dir" "$dir/nondebug/libpmem.so.1.0.0" \
+		"$dir/debug/libpmem.so.1.0.0" >"$dir.log" 2>&1 ||
+		{ tail -n 20 "$dir.log"; return 1; }
+}
+
 # summary: the closing line of a suite; exit status 1 when anything failed.
 summary() {
 	echo "${T_PASSED} passed, ${T_FAILED} failed, ${T_SKIPPED} skipped"
