@@ -72,12 +72,7 @@ done
 # --- clang -------------------------------------------------------------------
 # the host's libraries built with clang as well as gcc, -Werror in both
 # (each cross suite does the same for its architecture)
-if need_pkgs clang >"$out/clang-pkgs.log"; then
-	check "clang builds the release and debug libraries (-Werror)" \
-		clang_lib "$(uname -m)" "" "$out/clang"
-else
-	skip "clang build: $(tail -n 1 "$out/clang-pkgs.log")"
-fi
+check_clang "" "$(uname -m)" "" "$out/clang"
 
 # --- header ---------------------------------------------------------------
 check "header: prototypes have the reference's types" \
@@ -189,10 +184,10 @@ policy_table() {
 	local rows=$PMEM_TOPDIR/src/x86_64/policy.rows
 	local gen="awk -f $PMEM_TOPDIR/src/x86_64/policy_rows.awk"
 	local built=$PMEM_BUILD/nondebug/obj/x86_64/policy_rows.h
-	if [ -e "$built" ] && ! $gen "$rows" | cmp -s - "$built"; then
+	$gen "$rows" > "$tmp/policy_rows.h" || return 1
+	if [ -e "$built" ] && ! cmp -s "$tmp/policy_rows.h" "$built"; then
 		echo "the generated table differs from $built"; return 1
 	fi
-	$gen "$rows" >/dev/null || return 1
 	local first
 	first=$(grep -n -m1 '^[A-Z]' "$rows" | cut -d: -f1)
 	# sed programs, each breaking the table in one way

@@ -86,6 +86,19 @@ clang_lib() {
 		{ tail -n 20 "$dir.log"; return 1; }
 }
 
+# check_clang PREFIX ARCH TARGET DIR: clang_lib as a check named
+# "PREFIXclang builds ...", installing clang first; a SKIP line when it
+# cannot be installed
+check_clang() {
+	local prefix=$1 arch=$2 target=$3 dir=$4
+	if need_pkgs clang >"$dir.pkgs.log"; then
+		check "${prefix}clang builds the release and debug libraries (-Werror)" \
+			clang_lib "$arch" "$target" "$dir"
+	else
+		skip "${prefix}clang: $(tail -n 1 "$dir.pkgs.log")"
+	fi
+}
+
 # summary: the closing line of a suite; exit status 1 when anything failed.
 summary() {
 	echo "${T_PASSED} passed, ${T_FAILED} failed, ${T_SKIPPED} skipped"

@@ -69,12 +69,7 @@ cross_build() {
 	pass "$XARCH: cross-build the release and debug libraries (-Werror)"
 	# clang's warnings and its own assembler too (LLVM 14 rejected the
 	# phwsync mnemonic gcc's assembler takes)
-	if need_pkgs clang >"$W/logs/clang-pkgs.log"; then
-		check "$XARCH: clang builds the release and debug libraries (-Werror)" \
-			clang_lib "$XARCH" "${CROSS%-}" "$W/clang"
-	else
-		skip "$XARCH: clang: $(tail -n 1 "$W/logs/clang-pkgs.log")"
-	fi
+	check_clang "$XARCH: " "$XARCH" "${CROSS%-}" "$W/clang"
 	check "$XARCH: exports equal tests/abi/symbols.txt" \
 		check_exports "$LIB" "$CROSS"
 	if [ -n "$ARCH_REF" ]; then
