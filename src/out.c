@@ -28,6 +28,23 @@ out_errormsg(void)
 	return Errormsg;
 }
 
+/*
+ * The text of errnum. glibc's strerror_r (GNU, under _GNU_SOURCE) returns the
+ * text, which may be a constant rather than buf; musl and the other C
+ * libraries have only the XSI one, which fills buf and returns 0 or an error.
+ */
+static const char *
+errno_text(int errnum, char *buf, size_t size)
+{
+#ifdef __GLIBC__
+	return strerror_r(errnum, buf, size);
+#else
+	if (strerror_r(errnum, buf, size) != 0)
+		snprintf(buf, size, "Unknown error %d", errnum);
+	return buf;
+#endif
+}
+
 /* formats fmt (with its '!' convention) into buf; errno is not touched */
 static void
 format_message(char *buf, size_t size, int errnum, const char *fmt,
@@ -42,7 +59,7 @@ format_message(char *buf, size_t size, int errnum, const char *fmt,
 	}
 	if (with_errno && (size_t)n < size) {
 		char ebuf[128];
-		const char *etext = strerror_r(errnum, ebuf, sizeof(ebuf));
+		const char *etext = errno_text(errnum, ebuf, sizeof(ebuf));
 
 		snprintf(buf + n, size - (size_t)n, ": %s", etext);
 	}
