@@ -102,23 +102,39 @@ $(DBG_A): $(filter-out $(SELFRUN_OBJ),$(DBG_OBJS))
 demo: $(REL_LIB)
 	$(Q)$(CC) -Iinclude -o $(BUILD)/demo tests/demo.c \
 		-L$(BUILD)/nondebug -lpmem
+ifneq ($(VALGRIND_NOTE),)
+	@echo "note: $(VALGRIND_NOTE)"
+endif
 ifeq ($(ARCH),$(HOST_ARCH))
 	$(Q)LD_LIBRARY_PATH=$(BUILD)/nondebug $(BUILD)/demo
 else
 	@echo "  cross build: not running $(BUILD)/demo"
 endif
 
+# Whether valgrind.h was found, as a file: installing Valgrind (make check
+# does) or removing it rebuilds every object, so no build keeps a stale
+# answer. Making one state's file removes the other's.
+VALGRIND_STAMP = $(BUILD)/valgrind-$(VALGRIND_STATE).stamp
+$(VALGRIND_STAMP):
+	@mkdir -p $(@D)
+	$(Q)rm -f $(BUILD)/valgrind-*.stamp && touch $@
+
 # flags live here: objects follow its changes
 $(REL_OBJS) $(DBG_OBJS): Makefile src/flags.mk src/$(ARCH)/sources.mk \
-	src/valgrind.mk
+	src/valgrind.mk $(VALGRIND_STAMP)
 
 -include $(REL_OBJS:.o=.d) $(DBG_OBJS:.o=.d)
 
 # ---- tests ---------------------------------------------------------------
-SUITES ?= unit api abi matrix diff clients docs dax aarch64 ppc64le riscv64 \
-	reliability deb
+SUITES ?= unit api musl abi matrix diff clients docs dax aarch64 ppc64le riscv64 \
+	reliability deb fresh
 
-check: all
+# What the library build needs (debian/control's Build-Depends) is installed
+# first, then the build is brought up to date with it: a machine that had
+# no valgrind.h at `make` gets the client requests now.
+check:
+	$(Q)bash tests/build-deps.sh
+	$(Q)$(MAKE) --no-print-directory all
 	$(Q)PMEM_BUILD=$(abspath $(BUILD)) bash tests/run-suites.sh $(SUITES)
 
 # make check-<suite> runs one suite
@@ -137,7 +153,8 @@ bench: all
 	$(Q)$(MAKE) -C bench BUILD=$(abspath $(BUILD)) run
 
 # ---- Debian packages --------------------------------------------------------
-# make deb: libpmem1, libpmem-dev and libpmem1-debug (debian/) in $(DEB_OUT).
+# make deb: libpmem1, libpmem-dev and libpmem1-debug (debian/) in $(DEB_OUT),
+# after installing debian/control's Build-Depends (as root).
 # dpkg-buildpackage writes its results to the parent of the tree it builds,
 # and `debian/rules clean` empties it: so it builds a copy under $(DEB_OUT),
 # never this tree or the directory holding it.
@@ -145,7 +162,8 @@ DEB_OUT ?= $(BUILD)/deb
 DEB_SRC  = $(DEB_OUT)/libpmem-rebuild
 .PHONY: deb
 deb:
-	$(Q)bash -c '. tests/lib/common.sh && need_pkgs debhelper dpkg-dev'
+	$(Q)bash -c '. tests/lib/common.sh && need_pkgs dpkg-dev'
+	$(Q)bash tests/build-deps.sh
 	$(Q)rm -rf $(DEB_OUT) && mkdir -p $(DEB_SRC)
 	$(Q)tar -c --exclude=./.git --exclude=./build --exclude='./build-*' \
 		--exclude=./$(BUILD) --exclude=./$(DEB_OUT) . | tar -x -C $(DEB_SRC)
@@ -173,7 +191,7 @@ install: all
 		$(DESTDIR)$(libdir)/$(l) &&) true
 	install -m 644 include/libpmem.h $(DESTDIR)$(includedir)/
 	sed -e 's|@prefix@|$(prefix)|' -e 's|@libdir@|$(libdir)|' \
-		-e 's|@includedir@|$(includedir)|' -e 's|@VERSION@|$(VERSION)|' \
+		-e 's|@includedir@|$(includedir)|' -e 's|@VERSION@|$(API_VERSION)|' \
 		libpmem.pc.in > $(DESTDIR)$(pkgconfigdir)/libpmem.pc
 	$(MAKE) -C doc install DESTDIR=$(DESTDIR) mandir=$(mandir)
 
