@@ -39,10 +39,15 @@ else
 fi
 
 # --- the cross-built libraries ----------------------------------------------
-# each architecture's release and debug builds, made here when its cross
-# compiler is installed (its own suite reuses them), else a SKIP line
+# each architecture's release and debug builds, made here with its cross
+# compiler and C library (installed when missing; its own suite reuses the
+# builds), else a SKIP line saying which half is missing
 declare -A cross_prefix=([aarch64]=aarch64-linux-gnu-
 	[ppc64le]=powerpc64le-linux-gnu- [riscv64]=riscv64-linux-gnu-)
+declare -A cross_pkgs=(
+	[aarch64]="gcc-aarch64-linux-gnu libc6-dev-arm64-cross"
+	[ppc64le]="gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross"
+	[riscv64]="gcc-riscv64-linux-gnu libc6-dev-riscv64-cross")
 cross_lib() {
 	local arch=$1 dir=$PMEM_BUILD/$1/lib
 	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$PMEM_TOPDIR" -j2 \
@@ -52,8 +57,10 @@ cross_lib() {
 		{ tail -n 20 "$out/build-$arch.log"; return 1; }
 }
 for arch in "${!cross_prefix[@]}"; do
-	if ! command -v "${cross_prefix[$arch]}gcc" >/dev/null; then
-		skip "$arch exports: no ${cross_prefix[$arch]}gcc (its suite installs it)"
+	# shellcheck disable=SC2086 # a list of packages
+	if ! why=$(cross_toolchain "${cross_prefix[$arch]}" ${cross_pkgs[$arch]})
+	then
+		skip "$arch exports: $why"
 		continue
 	fi
 	if ! cross_lib "$arch"; then
@@ -68,6 +75,26 @@ for arch in "${!cross_prefix[@]}"; do
 			"readelf -d '$l' | grep -q 'Library soname: \[libpmem.so.1\]'"
 	done
 done
+
+# the check itself, on a compiler whose C library is missing (a cross gcc
+# installed without its libc6-dev-*-cross): it must be turned away with
+# the reason, which the export checks above then print as a SKIP
+half_installed_toolchain() {
+	local bin=$tmp/half why
+	mkdir -p "$bin"
+	printf '#!/bin/sh
+exec %s -nostdinc --sysroot=/nonexistent "$@"
+' \
+		"$(command -v gcc)" >"$bin/half-linux-gnu-gcc"
+	chmod +x "$bin/half-linux-gnu-gcc"
+	if why=$(PATH=$bin:$PATH cross_toolchain half-linux-gnu-); then
+		echo "  a compiler without its C library was taken as complete"
+		return 1
+	fi
+	[[ $why == *"C library is missing"* ]] || { echo "  $why"; return 1; }
+}
+check "cross toolchain check: a compiler without its C library is turned away" \
+	half_installed_toolchain
 
 # --- clang -------------------------------------------------------------------
 # the host's libraries built with clang as well as gcc, -Werror in both
@@ -137,7 +164,8 @@ fi
 
 # --- install / pkg-config / uninstall --------------------------------------
 # pc_matches_prefix PREFIX LIBDIR INCLUDEDIR: the installed libpmem.pc names
-# exactly these directories, and pkg-config hands them to the compiler.
+# exactly these directories and PMDK 2.1's API level, and pkg-config hands
+# them to the compiler.
 pc_matches_prefix() {
 	local pc="PKG_CONFIG_PATH=$2/pkgconfig" v want got
 	for v in prefix:$1 libdir:$2 includedir:$3; do
@@ -147,6 +175,12 @@ pc_matches_prefix() {
 		[ "$got" = "$want" ] ||
 			{ echo "libpmem.pc: ${v%%:*}=$got, expected $want"; return 1; }
 	done
+	# the API level: PMDK 2.1's functions are all here, 2.2 is no promise
+	env "$pc" pkg-config --atleast-version=2.1 libpmem ||
+		{ echo "libpmem.pc: version $(env "$pc" pkg-config \
+			--modversion libpmem) is below 2.1"; return 1; }
+	! env "$pc" pkg-config --atleast-version=2.2 libpmem ||
+		{ echo "libpmem.pc: version claims 2.2 or later"; return 1; }
 	got=$(env "$pc" PKG_CONFIG_ALLOW_SYSTEM_CFLAGS=1 \
 		PKG_CONFIG_ALLOW_SYSTEM_LIBS=1 pkg-config --cflags --libs libpmem)
 	got=$(echo $got)   # pkg-config ends the line with a space

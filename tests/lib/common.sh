@@ -74,6 +74,25 @@ need_foreign_arch() {
 		apt-get update -q -o DPkg::Lock::Timeout=300 >/dev/null 2>&1
 }
 
+# cross_toolchain PREFIX PKG...: PREFIXgcc and its C library, installed
+# from PKG... when missing. 0 when it links a C program; otherwise prints
+# what is missing and returns 1, so that the caller skips: a compiler
+# without its libc-dev (half-installed) is a SKIP, never a failure.
+cross_toolchain() {
+	local prefix=$1
+	shift
+	need_pkgs "$@" >/dev/null
+	if ! command -v "${prefix}gcc" >/dev/null; then
+		echo "no ${prefix}gcc (packages $*)"
+		return 1
+	fi
+	printf '#include <stdlib.h>\nint main(void) { return 0; }\n' |
+		"${prefix}gcc" -x c -o /dev/null - >/dev/null 2>&1 && return 0
+	echo "${prefix}gcc links no C program: its C library is missing" \
+		"(packages $*)"
+	return 1
+}
+
 # clang_lib ARCH TARGET DIR: the release and debug libraries of ARCH built
 # with clang (--target=TARGET unless empty) into DIR, -Werror as with gcc;
 # its output goes to DIR.log, the end of which is shown on failure
