@@ -7,6 +7,9 @@
 # before) in the objects it builds.
 TOPDIR = $(if $(TOP),$(TOP)/)
 VERSION    = 1.12.1
+# the PMDK release whose libpmem API (26 functions) this implements:
+# libpmem.pc's Version, so `pkg-config --atleast-version=2.1 libpmem` holds
+API_VERSION = 2.1.0
 SO_MAJOR   = 1
 SO_VERSION = 1.0.0
 SONAME     = libpmem.so.$(SO_MAJOR)

@@ -130,6 +130,9 @@ pc_file() {
 	got=$(grep -E '^(prefix|libdir|includedir)=' \
 		"$x/usr/lib/$MA/pkgconfig/libpmem.pc" | tr '\n' ' ')
 	[ "$got" = "$want " ] || { echo "  libpmem.pc: $got"; return 1; }
+	PKG_CONFIG_PATH=$x/usr/lib/$MA/pkgconfig \
+		pkg-config --atleast-version=2.1 libpmem ||
+		{ echo "  libpmem.pc: version below PMDK 2.1's API"; return 1; }
 }
 
 # shlibs and symbols: every exported function is listed; those Debian's
@@ -169,7 +172,7 @@ if [ -z "${deb[libpmem1]:-}" ]; then
 fi
 check "versions: named +rebuild, above $REF, Provides (= $REF), Multi-Arch: same" versions
 check "layout: every libpmem path of Debian's packages, pmdk_debug/nvml_debug links" layout
-check "libpmem-dev: libpmem.pc names /usr, /usr/lib/$MA, /usr/include" pc_file
+check "libpmem-dev: libpmem.pc names /usr, /usr/lib/$MA, /usr/include, API 2.1" pc_file
 check "libpmem1: shlibs and symbols ($REF satisfies the functions it has)" shlibs
 check "lintian: no errors or warnings" lint
 
