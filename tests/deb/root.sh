@@ -6,6 +6,10 @@
 # the machine's own packages are never touched.
 #   root.sh SCRATCH PAYLOAD CMD...   (CMD runs chrooted; PAYLOAD appears
 #                                     in the root as /run/pmem-deb)
+# ROOT_LOWER, when set, is the tree to lay the overlay on instead of / (a
+# cached debootstrap root: tests/fresh); ROOT_APT_CACHE, a directory kept
+# between runs for the packages apt downloads in the root (not the host's
+# own cache, whose lock the host's apt may hold).
 # Exits 77 with a SKIP line when the kernel refuses the mounts.
 set -u
 scratch=$1 payload=$2
@@ -19,12 +23,20 @@ if ! mount -t tmpfs -o mode=0700 pmem-deb "$scratch"; then
 fi
 mkdir "$scratch/upper" "$scratch/work" "$scratch/root"
 r=$scratch/root
-if ! mount -t overlay pmem-deb -o "lowerdir=/,upperdir=$scratch/upper,workdir=$scratch/work" "$r"; then
-	echo "SKIP: throwaway root: overlayfs over / is not available"
+lower=${ROOT_LOWER:-/}
+if ! mount -t overlay pmem-deb -o "lowerdir=$lower,upperdir=$scratch/upper,workdir=$scratch/work" "$r"; then
+	echo "SKIP: throwaway root: overlayfs over $lower is not available"
 	exit 77
 fi
-# only / is in the overlay: the kernel file systems come in as mounts
+if [ -n "${ROOT_APT_CACHE:-}" ]; then
+	mkdir -p "$ROOT_APT_CACHE/partial" &&
+	mount --bind "$ROOT_APT_CACHE" "$r/var/cache/apt/archives" ||
+		{ echo "FAIL: throwaway root: mounting the package cache"; exit 1; }
+fi
+# only the lower tree is in the overlay: the kernel file systems come in
+# as mounts
 mount -t proc proc "$r/proc" &&
+	mount --rbind /sys "$r/sys" &&
 	mount --rbind /dev "$r/dev" &&
 	mount -t tmpfs tmpfs "$r/tmp" &&
 	mkdir -p "$r/run/pmem-deb" &&
