@@ -94,6 +94,17 @@ check_mem_flags(unsigned flags, const char *api)
 #endif
 }
 
+/*
+ * fn, called as a function even where the compiler could inline it: its
+ * address is hidden from the optimiser. Under memcheck, pmem_persist and
+ * pmem_deep_persist call their flush this way, so that a report starts in
+ * pmem_flush or pmem_deep_flush above them, as the reference's does.
+ */
+#define OUT_OF_LINE(fn) (__extension__ ({ \
+	__typeof__(&(fn)) fn_ = (fn); \
+	__asm__("" : "+r" (fn_)); \
+	fn_; }))
+
 /* NOFLUSH copies promise nothing, so they skip the fence too */
 static force_inline void
 finish_mem(unsigned flags)
@@ -123,23 +134,42 @@ pmem_drain(void)
 	Funcs.fence();
 }
 
+/*
+ * The range is checked here and in each entry point below that takes one,
+ * not in the table's entries: memcheck names the frame that asks.
+ */
 PMEM_EXPORT void
 pmem_flush(const void *addr, size_t len)
 {
 	LOG(15, "addr %p len %zu", addr, len);
+	/*
+	 * The request's arguments live on the stack: with its own return,
+	 * gcc allocates that frame in this branch only, and the path outside
+	 * Valgrind stays a test and the jump to the flush.
+	 */
+	if (VG_MEMCHECK_ON()) {
+		VG_MC_CHECK_ADDRESSABLE(addr, len);
+		Funcs.flush(addr, len);
+		return;
+	}
 	Funcs.flush(addr, len);
 }
 
 /*
  * compat: pmem_flush then pmem_drain, so that the debug log shows all
- * three calls as the reference's does; -fno-semantic-interposition lets
- * the compiler inline both
+ * three calls as the reference's does. -fno-semantic-interposition lets
+ * the compiler inline both, and flatten makes it: on its own gcc calls
+ * pmem_flush, whose memcheck branch made it too big. Under memcheck it is
+ * called, so that its report names it.
  */
-PMEM_EXPORT void
+PMEM_EXPORT __attribute__((flatten)) void
 pmem_persist(const void *addr, size_t len)
 {
 	LOG(15, "addr %p len %zu", addr, len);
-	pmem_flush(addr, len);
+	if (VG_MEMCHECK_ON())
+		OUT_OF_LINE(pmem_flush)(addr, len);
+	else
+		pmem_flush(addr, len);
 	pmem_drain();
 }
 
@@ -149,7 +179,8 @@ pmem_msync(const void *addr, size_t len)
 	OUT_ENTRY();
 	LOG(15, "addr %p len %zu", addr, len);
 	/* valgrind: the caller's own bytes; plat_msync hides the rounding */
-	vg_check_addressable(addr, len);
+	if (VG_MEMCHECK_ON())
+		VG_MC_CHECK_ADDRESSABLE(addr, len);
 	Funcs.fence();
 	return plat_msync(addr, len);
 }
@@ -173,7 +204,10 @@ pmem_deep_persist(const void *addr, size_t len)
 {
 	OUT_ENTRY();
 	LOG(3, "addr %p len %zu", addr, len);
-	pmem_deep_flush(addr, len);
+	if (VG_MEMCHECK_ON())
+		OUT_OF_LINE(pmem_deep_flush)(addr, len);
+	else
+		pmem_deep_flush(addr, len);
 	return pmem_deep_drain(addr, len);
 }
 
@@ -181,6 +215,12 @@ PMEM_EXPORT void
 pmem_deep_flush(const void *addr, size_t len)
 {
 	LOG(15, "addr %p len %zu", addr, len);
+	/* as in pmem_flush, the branch keeps the jump to the flush */
+	if (VG_MEMCHECK_ON()) {
+		VG_MC_CHECK_ADDRESSABLE(addr, len);
+		Funcs.deep_flush(addr, len);
+		return;
+	}
 	Funcs.deep_flush(addr, len);
 }
 
@@ -202,8 +242,22 @@ pmem_memmove(void *pmemdest, const void *src, size_t len, unsigned flags)
 	return mem_move(pmemdest, src, len, flags, __func__);
 }
 
+/*
+ * gcc's identical code folding would make pmem_memcpy a jump to
+ * pmem_memmove, and a memcheck report on the copy would then name
+ * pmem_memmove above the caller, where the reference's names pmem_memcpy
+ */
+#if defined(__has_attribute)
+#if __has_attribute(no_icf)
+#define NO_ICF __attribute__((no_icf))
+#endif
+#endif
+#ifndef NO_ICF
+#define NO_ICF
+#endif
+
 /* compat: overlapping ranges are copied like memmove, as the reference does */
-PMEM_EXPORT void *
+PMEM_EXPORT NO_ICF void *
 pmem_memcpy(void *pmemdest, const void *src, size_t len, unsigned flags)
 {
 	return mem_move(pmemdest, src, len, flags, __func__);

@@ -95,22 +95,6 @@ pmemcheck_wrap(struct pmem_funcs *f, const struct vg_unseen *unseen)
 	}
 }
 
-/* ---- memcheck: flushing memory one may not touch is the caller's bug ---- */
-
-static void
-mc_flush(const void *addr, size_t len)
-{
-	vg_check_addressable(addr, len);
-	Real.flush(addr, len);
-}
-
-static void
-mc_deep_flush(const void *addr, size_t len)
-{
-	vg_check_addressable(addr, len);
-	Real.deep_flush(addr, len);
-}
-
 void
 vg_init(struct pmem_funcs *f, const struct vg_unseen *unseen)
 {
@@ -124,12 +108,12 @@ vg_init(struct pmem_funcs *f, const struct vg_unseen *unseen)
 		Vg_tools |= VG_MEMCHECK;
 
 	Real = *f;
+	/*
+	 * memcheck gets no wrappers: its checks are made in the entry points
+	 * (VG_MC_CHECK_ADDRESSABLE), whose frames its reports must start in
+	 */
 	if (Vg_tools & VG_PMEMCHECK)
 		pmemcheck_wrap(f, unseen);
-	if (Vg_tools & VG_MEMCHECK) {
-		f->flush = mc_flush;
-		f->deep_flush = mc_deep_flush;
-	}
 	LOG(3, "running under Valgrind (tool bits 0x%x)", Vg_tools);
 }
 

@@ -3,7 +3,8 @@
  * What the library tells Valgrind tools (client requests): pmemcheck gets
  * the mappings and the flushes it cannot see, memcheck its view around
  * msync. vg_init() learns once at load which tool runs; outside Valgrind
- * each helper below tests one flag that is 0, and the hot paths none.
+ * each helper below tests one flag that is 0. The copy paths test none;
+ * the flush entry points test it once (VG_MEMCHECK_ON).
  */
 #ifndef PMEM_VG_H
 #define PMEM_VG_H
@@ -66,7 +67,7 @@ enum vg_tool {
 	VG_PMEMCHECK = 2,
 	VG_MEMCHECK = 4,
 };
-extern unsigned Vg_tools;
+extern unsigned Vg_tools __attribute__((visibility("hidden")));
 
 /*
  * Which of the chosen kernels leave stores that pmemcheck cannot see
@@ -115,14 +116,20 @@ vg_persisted(const void *addr, size_t len)
 	(void) VG_REQ(0, VG_PMC_DO_FENCE, 0, 0, 0, 0);
 }
 
-/* memcheck reports [addr, addr + len) if any byte of it is unaddressable */
-static inline void
-vg_check_addressable(const void *addr, size_t len)
-{
-	if (Vg_tools & VG_MEMCHECK)
-		(void) VG_REQ(0, VG_MC_CHECK_MEM_IS_ADDRESSABLE, addr, len,
-			0, 0);
-}
+/* whether memcheck runs us: one test of a flag that is 0 elsewhere */
+#define VG_MEMCHECK_ON() __builtin_expect(!!(Vg_tools & VG_MEMCHECK), 0)
+
+/*
+ * memcheck reports [addr, addr + len) if any byte of it is unaddressable;
+ * issue it only when VG_MEMCHECK_ON(). The report's first frame is the
+ * function that issues the request, and users write suppressions against
+ * it (fun:pmem_flush), so each entry point expands this itself. A macro,
+ * not an inline function: at -O0 the function is a frame of its own, and
+ * even inlined, valgrind shows it as one from the debug build's DWARF
+ * inline records.
+ */
+#define VG_MC_CHECK_ADDRESSABLE(addr, len) \
+	((void) VG_REQ(0, VG_MC_CHECK_MEM_IS_ADDRESSABLE, (addr), (len), 0, 0))
 
 /*
  * Errors off and on again, counted by Valgrind per thread: around a
