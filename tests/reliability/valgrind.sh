@@ -3,8 +3,9 @@
 # library; the kernels valgrind's synthetic CPU leads us to pick (it has no
 # AVX-512) must be a fallback family and correct; helgrind and DRD over the
 # concurrency test. The client requests the library issues: recorded per
-# call (vg_record.c), and memcheck's verdict around msync and flushes
-# compared with the reference's (vg_tools.c).
+# call (vg_record.c), memcheck's verdict around msync and flushes
+# compared with the reference's (vg_tools.c), and its reports on freed and
+# unmapped ranges, frame by frame (vg_frames.c).
 
 sub_valgrind() {
 	local p=$RT_OUT/plain rel=$PMEM_RELEASE_LIBDIR dbg=$PMEM_DEBUG_LIBDIR
@@ -27,6 +28,7 @@ sub_valgrind() {
 		return
 	fi
 	rt_vg_requests "$vg" "$p" "$rel"
+	rt_vg_frames "$p"
 	# shellcheck disable=SC2086
 	LD_LIBRARY_PATH=$rel rt_run "valgrind: memcheck, API stress (release)" \
 		"$RT_WORK/vg-api.log" $mc "$p/api_stress" 6
@@ -194,4 +196,120 @@ rt_vg_requests() {
 		skip "valgrind: pmemcheck not installed (Debian's" \
 			"valgrind has none; vg_record covers its requests)"
 	fi
+}
+
+# vg_frames.c under memcheck, on each build of ours and of the reference:
+# each report starts at the API function, has the reference's frames down
+# to the caller, and the reference's count (vg_frames_compare.awk); a
+# suppression file naming the three entry points that check a range
+# silences as many reports on ours as on the reference. helgrind and DRD
+# must report on ours what they report on the reference.
+rt_vg_frames() {
+	local p=$1 d=$RT_WORK/vgframes refdir b ours ref t name
+	refdir=$(dirname "$RT_REF")
+	mkdir -p "$d"
+	# -O0: an optimised caller may jump to the API function, its frame lost
+	if ! rt_prog "$p/vg_frames" "$CC" -O0 "$here/vg_frames.c" \
+	    -L"$PMEM_RELEASE_LIBDIR" -lpmem; then
+		fail "valgrind: building vg_frames.c"
+		return
+	fi
+	rt_have_ref "valgrind: report frames" || return
+	for b in release debug; do
+		ours=$PMEM_RELEASE_LIBDIR ref=$refdir
+		if [ $b = debug ]; then
+			ours=$PMEM_DEBUG_LIBDIR ref=$refdir/pmdk_dbg
+			if [ ! -e "$ref/libpmem.so.1" ]; then
+				skip "valgrind: report frames ($b): no" \
+					"$ref/libpmem.so.1 (apt-get install" \
+					"libpmem1-debug)"
+				continue
+			fi
+		fi
+		rt_vg_frames_build "$p/vg_frames" "$d/$b" "$b" "$ours" "$ref"
+	done
+	for t in helgrind drd; do
+		rt_vg_frames_run "$p/vg_frames" "$d/$t-ref" "$refdir" \
+			--tool=$t
+		rt_vg_frames_run "$p/vg_frames" "$d/$t-ours" \
+			"$PMEM_RELEASE_LIBDIR" --tool=$t
+		name="valgrind: $t reports on vg_frames what it reports"
+		name+=" with the reference ($(wc -l <"$d/$t-ref.rep"))"
+		check "$name" rt_vg_frames_same "$d/$t-ref.rep" \
+			"$d/$t-ours.rep"
+	done
+}
+
+# rt_vg_frames_run PROG OUT LIBDIR VALGRIND-ARGS...: OUT.log, the log, and
+# OUT.rep, its reports (vg_frames_reports.awk)
+rt_vg_frames_run() {
+	local prog=$1 out=$2 lib=$3
+	shift 3
+	LD_LIBRARY_PATH=$lib valgrind --log-file="$out.log" "$@" "$prog" \
+		>/dev/null 2>&1
+	awk -f "$here/vg_frames_reports.awk" "$out.log" >"$out.rep"
+}
+
+rt_vg_frames_same() {
+	awk -f "$here/vg_frames_compare.awk" "$1" "$2" >"$1.diff"
+	[ ! -s "$1.diff" ] && return 0
+	sed 's/^/  | /' "$1.diff"
+	return 1
+}
+
+# rt_vg_frames_build PROG DIR BUILD OURS-LIBDIR REF-LIBDIR
+rt_vg_frames_build() {
+	local prog=$1 d=$2 b=$3 ours=$4 ref=$5 tag name
+	local supp=$d/api.supp
+	mkdir -p "$d"
+	rt_vg_frames_run "$prog" "$d/ref" "$ref" -q
+	rt_vg_frames_run "$prog" "$d/ours" "$ours" -q
+	awk -f "$here/vg_frames_compare.awk" "$d/ref.rep" "$d/ours.rep" \
+		>"$d/diff"
+	echo "report frames ($b): $(wc -l <"$d/ours.rep") reports on" \
+		"ours, $(wc -l <"$d/ref.rep") on the reference"
+	for tag in first frames count caller; do
+		case $tag in
+		first) name="client checks start at the API function" ;;
+		frames) name="frames as the reference's down to the caller" ;;
+		count) name="as many reports per call as the reference" ;;
+		caller) name="every report reaches the caller" ;;
+		esac
+		if grep -q "^$tag: " "$d/diff"; then
+			fail "valgrind: memcheck on freed/unmapped ranges," \
+				"$name ($b)"
+			grep "^$tag: " "$d/diff" | head -n 12 | sed 's/^/  | /'
+		else
+			pass "valgrind: memcheck on freed/unmapped ranges," \
+				"$name ($b)"
+		fi
+	done
+	# a user's suppressions, written against the reference
+	for name in pmem_flush pmem_deep_flush pmem_msync; do
+		printf '{\n   %s\n   Memcheck:User\n   fun:%s\n}\n' \
+			"$name" "$name"
+	done >"$supp"
+	rt_vg_frames_run "$prog" "$d/ref-supp" "$ref" -v --suppressions="$supp"
+	rt_vg_frames_run "$prog" "$d/ours-supp" "$ours" -v \
+		--suppressions="$supp"
+	name="valgrind: suppressions fun:pmem_flush, fun:pmem_deep_flush,"
+	name+=" fun:pmem_msync silence on ours what they do on the"
+	check "$name reference ($b)" rt_vg_frames_supp "$d"
+}
+
+# the suppressions were used as often on both, and no client check
+# report is left on either
+rt_vg_frames_supp() {
+	local d=$1 l used_ref used_ours
+	for l in ref ours; do
+		sed -n 's/^--[0-9]*-- used_suppression: *\([0-9]*\) \([a-z_]*\) .*/\2 \1/p' \
+			"$d/$l-supp.log" | sort >"$d/$l-supp.used"
+	done
+	used_ref=$(tr '\n' ' ' <"$d/ref-supp.used")
+	used_ours=$(tr '\n' ' ' <"$d/ours-supp.used")
+	echo "  suppressions used: reference: ${used_ref:-none};" \
+		"ours: ${used_ours:-none}"
+	[ -s "$d/ref-supp.used" ] || return 1
+	cmp -s "$d/ref-supp.used" "$d/ours-supp.used" || return 1
+	! grep -q "client check request" "$d/ref-supp.rep" "$d/ours-supp.rep"
 }
