@@ -308,6 +308,11 @@ memcheck(void)
 	EXPECT(pmem_drain());
 	EXPECT(pmem_msync(a.p + 100, 50), MC_CHECK(a.p + 100, 50), ERRS_OFF,
 		ERRS_ON);
+	/* the deep drain msyncs the part through pmem_msync, checked there */
+	EXPECT(pmem_deep_drain(a.p + 100, 50), MC_CHECK(a.p + 100, 50),
+		ERRS_OFF, ERRS_ON);
+	EXPECT(pmem_deep_persist(a.p + 100, 50), MC_CHECK(a.p + 100, 50),
+		MC_CHECK(a.p + 100, 50), ERRS_OFF, ERRS_ON);
 	area_unmap(&a);
 }
 
