@@ -50,6 +50,7 @@ int pmem_vg_record_running(void);
 #include <valgrind/valgrind.h>
 #endif
 #if defined(PMEM_NO_VALGRIND) || defined(NVALGRIND)
+#define VG_NO_REQUESTS
 #define VG_REQ(dflt, req, a1, a2, a3, a4) \
 	((void)(req), (void)(a1), (void)(a2), (void)(a3), (void)(a4), (dflt))
 #define VG_RUNNING() 0
@@ -116,8 +117,15 @@ vg_persisted(const void *addr, size_t len)
 	(void) VG_REQ(0, VG_PMC_DO_FENCE, 0, 0, 0, 0);
 }
 
-/* whether memcheck runs us: one test of a flag that is 0 elsewhere */
+/*
+ * whether memcheck runs us: one test of a flag that is 0 elsewhere, and
+ * none in a build without the requests
+ */
+#ifdef VG_NO_REQUESTS
+#define VG_MEMCHECK_ON() 0
+#else
 #define VG_MEMCHECK_ON() __builtin_expect(!!(Vg_tools & VG_MEMCHECK), 0)
+#endif
 
 /*
  * memcheck reports [addr, addr + len) if any byte of it is unaddressable;

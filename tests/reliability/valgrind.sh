@@ -302,8 +302,9 @@ rt_vg_frames_build() {
 rt_vg_frames_supp() {
 	local d=$1 l used_ref used_ours
 	for l in ref ours; do
-		sed -n 's/^--[0-9]*-- used_suppression: *\([0-9]*\) \([a-z_]*\) .*/\2 \1/p' \
-			"$d/$l-supp.log" | sort >"$d/$l-supp.used"
+		sed -n 's/^--[0-9]*-- used_suppression: *//p' \
+			"$d/$l-supp.log" | awk '{ print $2, $1 }' |
+			sort >"$d/$l-supp.used"
 	done
 	used_ref=$(tr '\n' ' ' <"$d/ref-supp.used")
 	used_ours=$(tr '\n' ' ' <"$d/ours-supp.used")

@@ -10,11 +10,12 @@
 # frame. Copies report the kernel's stores: only the frame above the
 # caller (the API function called) is compared, not the kernels' frames
 # nor how many (the count of store instructions in each kernel); the
-# reference's debug build also calls one copy entry from another. Known difference: a report pmem_msync
-# raises for pmem_deep_drain or pmem_deep_persist passes through the
-# reference's own helper (os_range_deep_common) or, in its release build,
-# through tail calls that leave pmem_deep_drain out; only its first frame
-# and its caller are compared.
+# reference's debug build also calls one copy entry from another.
+# Known difference: a report pmem_msync raises for pmem_deep_drain or
+# pmem_deep_persist passes through the reference's own helper
+# (os_range_deep_common) or, in its release build, through tail calls that
+# leave pmem_deep_drain out; only its first frame and its caller are
+# compared.
 BEGIN { FS = "\t" }
 
 function caller_of(frames,	n, f) {
@@ -73,7 +74,8 @@ END {
 			if (first_of(r) == "pmem_msync" &&
 			    c ~ /^hand_deep_(drain|persist)_/) {
 				if (first_of(r) != first_of(o))
-					print "frames: " c ": " o " (reference: " r ")"
+					print "frames: " c ": " o \
+						" (reference: " r ")"
 				continue
 			}
 			if (r != o)
