@@ -129,7 +129,30 @@ plat_devdax_align(const char *path)
 	return (ssize_t)align;
 }
 
-/* the device's sysfs directory sits below .../regionN/ */
+/*
+ * An nd region is the directory right below an nd bus:
+ * .../ndbusB/regionR/daxR.N/daxR.N. Other "regionN" directories are not
+ * nd regions and have no deep_flush in /sys/bus/nd: a CXL RAM region's
+ * Device DAX sits below .../decoderD.N/regionR/dax_regionR/, and
+ * soft-reserved memory below /sys/devices/platform/hmem.N/.
+ */
+int
+dax_nd_region(const char *rpath, unsigned *region_id)
+{
+	for (const char *p = strstr(rpath, "/ndbus"); p != NULL;
+			p = strstr(p + 1, "/ndbus")) {
+		unsigned bus, id;
+		int end = 0;
+
+		if (sscanf(p, "/ndbus%u/region%u%n", &bus, &id, &end) == 2 &&
+				end > 0 && p[end] == '/') {
+			*region_id = id;
+			return 0;
+		}
+	}
+	return 1;
+}
+
 int
 plat_devdax_region(const char *path, unsigned *region_id)
 {
@@ -146,13 +169,10 @@ plat_devdax_region(const char *path, unsigned *region_id)
 		ERR("!realpath \"%s\"", spath);
 		return -1;
 	}
-	for (const char *p = strstr(rpath, "/region"); p != NULL;
-			p = strstr(p + 1, "/region")) {
-		if (sscanf(p, "/region%u/", region_id) == 1)
-			return 0;
-	}
-	errno = ENODEV;
-	return -1;
+	int ret = dax_nd_region(rpath, region_id);
+
+	LOG(3, "%s: %s", rpath, ret == 0 ? "nd region" : "no nd region");
+	return ret;
 }
 
 /* 1 when the region's persistence domain is the CPU cache */

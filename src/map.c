@@ -75,32 +75,54 @@ check_args(size_t len, int flags)
 	return 0;
 }
 
+/*
+ * The alignment and range type of a Device DAX.
+ *
+ * compat: a Device DAX outside any nd region (soft-reserved memory that
+ * dax_hmem exposes, CXL RAM regions) is mapped and registered like any
+ * other, with nothing for the deep calls to flush beyond the fence. The
+ * reference crashes in pmem_map_file there (inside libndctl; upstream
+ * PMDK issue 6160).
+ */
+static int
+devdax_geometry(const char *path, size_t *align, enum range_type *type,
+	unsigned *region_id)
+{
+	ssize_t a = plat_devdax_align(path);
+
+	if (a < 0)
+		return -1;
+	*align = (size_t)a;
+	switch (plat_devdax_region(path, region_id)) {
+	case 0:
+		*type = RANGE_DEVDAX;
+		return 0;
+	case 1:
+		*type = RANGE_DEVDAX_NO_REGION;
+		*region_id = 0;
+		return 0;
+	default:
+		ERR("Cannot find DAX device region id");
+		return -1;
+	}
+}
+
 /* maps fd and registers the mapping when it is persistent memory */
 static void *
 map_and_register(int fd, size_t len, const char *path, int devdax)
 {
 	size_t align = 0;
 	unsigned region_id = 0;
+	enum range_type type = RANGE_MAP_SYNC;
 	int map_sync = 0;
 
-	if (devdax) {
-		ssize_t a = plat_devdax_align(path);
-
-		if (a < 0)
-			return NULL;
-		align = (size_t)a;
-		if (plat_devdax_region(path, &region_id) != 0) {
-			ERR("Cannot find DAX device region id");
-			return NULL;
-		}
-	}
+	if (devdax && devdax_geometry(path, &align, &type, &region_id) != 0)
+		return NULL;
 	void *addr = plat_map(fd, len, align, &map_sync);
 
 	if (addr == NULL)
 		return NULL;
 	if (devdax || map_sync) {
-		enum range_type type = devdax ? RANGE_DEVDAX : RANGE_MAP_SYNC;
-
 		if (range_register((uintptr_t)addr, len, type,
 				region_id) != 0) {
 			LOG(1, "can't track mapped region");

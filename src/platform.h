@@ -39,6 +39,10 @@ void plat_unlink(const char *path);
 /* Device DAX geometry from sysfs */
 ssize_t plat_devdax_size(const char *path);
 ssize_t plat_devdax_align(const char *path);
+/*
+ * 0 and the nd region the device belongs to; 1 when it belongs to none
+ * (soft-reserved memory through dax_hmem, CXL RAM regions); -1 on error.
+ */
 int plat_devdax_region(const char *path, unsigned *region_id);
 
 /*

@@ -10,6 +10,12 @@ int dax_is_devdax(dev_t rdev);
 /* an unsigned number from /sys/dev/char/M:m/<attr>; -1 on failure */
 int dax_read_attr(dev_t rdev, const char *attr, unsigned long long *val);
 
+/*
+ * 0 and the id of the nd region in a Device DAX's resolved sysfs path,
+ * 1 when the path holds none (the device is not on an nd bus).
+ */
+int dax_nd_region(const char *rpath, unsigned *region_id);
+
 /* how sysfs_read fails; errno is set too (EINVAL for the last two) */
 enum sysfs_error {
 	SYSFS_EOPEN = -1,	/* open failed */

@@ -252,8 +252,9 @@ find_overlap(uintptr_t addr, size_t len, struct range *out)
 	plat_msync((const void *)(addr), (len)))
 
 /*
- * Walks the range: Device DAX parts flush their region's queues, every
- * other part is msync'ed (the kernel flushes DAX file systems that way).
+ * Walks the range: Device DAX parts flush their region's queues (if they
+ * have a region), every other part is msync'ed (the kernel flushes DAX
+ * file systems that way).
  */
 int
 range_deep_drain(uintptr_t addr, size_t len)
@@ -276,6 +277,11 @@ range_deep_drain(uintptr_t addr, size_t len)
 		if (r.type == RANGE_DEVDAX) {
 			if (plat_region_deep_flush(r.region_id) != 0)
 				return -1;
+		} else if (r.type == RANGE_DEVDAX_NO_REGION) {
+			/*
+			 * No nd region, no write-pending queue we could
+			 * ask to drain: the caller's fence is all there is.
+			 */
 		} else if (MSYNC_PART(addr, part) != 0) {
 			return -1;
 		}

@@ -12,6 +12,7 @@
 
 enum range_type {
 	RANGE_DEVDAX,		/* deep flush through the nd region */
+	RANGE_DEVDAX_NO_REGION,	/* Device DAX with nothing to deep flush */
 	RANGE_MAP_SYNC,		/* deep flush through msync */
 };
 

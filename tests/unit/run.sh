@@ -14,6 +14,7 @@ cflags="-O2 -g -Wall -Wextra -Werror -I$PMEM_INCLUDEDIR -I$src -I$src/x86_64"
 # test name -> the platform functions it replaces
 declare -A wraps=(
 	[out]=""
+	[dax]=""
 	[log]="plat_log_write"
 	[range]="plat_msync plat_region_deep_flush plat_pagesize realloc"
 	[map]="plat_file_type plat_open plat_devdax_size plat_devdax_align plat_devdax_region plat_map plat_region_deep_flush"
@@ -21,11 +22,11 @@ declare -A wraps=(
 	[init]="cpu_features plat_auto_flush plat_llc_size"
 )
 # kernels take long at -O0 and the debug build adds nothing to them
-declare -A builds=([out]="nondebug debug" [log]="nondebug debug"
+declare -A builds=([out]="nondebug debug" [dax]="nondebug" [log]="nondebug debug"
 	[range]="nondebug debug"
 	[map]="nondebug debug" [kernels]="nondebug" [init]="nondebug debug")
 
-for t in out log range map kernels init; do
+for t in out dax log range map kernels init; do
 	# kernels and init test the x86_64 tables
 	[ "$(uname -m)" != x86_64 ] && case $t in kernels|init) continue;; esac
 	for b in ${builds[$t]}; do

@@ -21,6 +21,8 @@
 #include "platform.h"
 
 #define FAKE_DAX "/fake/dax0.0"
+/* soft-reserved memory through dax_hmem: no nd region above it */
+#define FAKE_HMEM "/fake/dax1.0"
 #define DAX_SIZE ((size_t)64 << 20)
 
 enum file_type __real_plat_file_type(const char *path);
@@ -43,7 +45,7 @@ static int Flushed_region = -1;
 enum file_type
 __wrap_plat_file_type(const char *path)
 {
-	if (strcmp(path, FAKE_DAX) == 0)
+	if (strcmp(path, FAKE_DAX) == 0 || strcmp(path, FAKE_HMEM) == 0)
 		return FILE_TYPE_DEVDAX;
 	return __real_plat_file_type(path);
 }
@@ -51,7 +53,7 @@ __wrap_plat_file_type(const char *path)
 int
 __wrap_plat_open(const char *path, int create, int excl, mode_t mode)
 {
-	if (strcmp(path, FAKE_DAX) == 0)
+	if (strcmp(path, FAKE_DAX) == 0 || strcmp(path, FAKE_HMEM) == 0)
 		return open(Backing, O_RDWR);
 	return __real_plat_open(path, create, excl, mode);
 }
@@ -70,10 +72,14 @@ __wrap_plat_devdax_align(const char *path)
 	return 2 << 20;
 }
 
+/* 1: the device exists but sits under no nd region */
 int
 __wrap_plat_devdax_region(const char *path, unsigned *region_id)
 {
-	(void) path;
+	if (strcmp(path, FAKE_HMEM) == 0) {
+		*region_id = 77;	/* garbage a caller must not use */
+		return 1;
+	}
 	*region_id = 5;
 	return 0;
 }
@@ -174,6 +180,45 @@ test_devdax_maps_whole_and_registers(void **state)
 	assert_false(pmem_is_pmem(p + 4096, 8192));
 }
 
+/*
+ * Region-less Device DAX (dax_hmem): mapped whole at the device's
+ * alignment and pmem like any Device DAX; the deep calls have no region
+ * to flush, so they fence and succeed without touching any deep_flush.
+ */
+static void
+test_devdax_without_region(void **state)
+{
+	(void) state;
+	size_t len = 0;
+	int is_pmem = -1;
+
+	errno = 0;
+	char *p = pmem_map_file(FAKE_HMEM, 0, 0, 0, &len, &is_pmem);
+
+	assert_non_null(p);
+	assert_int_equal(len, DAX_SIZE);
+	assert_int_equal(is_pmem, 1);
+	assert_int_equal(Last_align, 2 << 20);
+	assert_true(pmem_is_pmem(p, len));
+	pmem_deep_flush(p + 4096, 100);
+	assert_int_equal(pmem_deep_drain(p + 4096, 100), 0);
+	assert_int_equal(pmem_deep_persist(p, len), 0);
+	assert_int_equal(Flushed_region, -1);
+	pmem_memcpy_persist(p + 1, "abc", 4);
+	assert_string_equal(p + 1, "abc");
+	assert_int_equal(pmem_unmap(p, len), 0);
+	assert_false(pmem_is_pmem(p, 1));
+
+	/* the same rules for len and flags as any Device DAX */
+	assert_null(pmem_map_file(FAKE_HMEM, 4096, PMEM_FILE_CREATE, 0, &len,
+		&is_pmem));
+	assert_int_equal(errno, EINVAL);
+	p = pmem_map_file(FAKE_HMEM, DAX_SIZE, PMEM_FILE_CREATE, 0, &len,
+		&is_pmem);
+	assert_non_null(p);
+	assert_int_equal(pmem_unmap(p, len), 0);
+}
+
 static void
 test_map_sync_registers(void **state)
 {
@@ -254,6 +299,7 @@ main(void)
 		cmocka_unit_test_setup(test_devdax_flags_and_len, reset),
 		cmocka_unit_test_setup(test_devdax_maps_whole_and_registers,
 			reset),
+		cmocka_unit_test_setup(test_devdax_without_region, reset),
 		cmocka_unit_test_setup(test_map_sync_registers, reset),
 		cmocka_unit_test_setup(test_failed_map_cleans_up, reset),
 		cmocka_unit_test_setup(test_plain_file_not_pmem, reset),
