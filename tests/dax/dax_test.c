@@ -520,6 +520,46 @@ test_devdax_args(const char *label, const char *dev, size_t size,
 	}
 }
 
+/*
+ * The rest of the API on the mapping, the data read back after each
+ * store: on a Device DAX without a region no call may fail or crash.
+ */
+static void
+test_devdax_api(const char *label, char *p)
+{
+	const unsigned fl[] = { 0, PMEM_F_MEM_NONTEMPORAL,
+		PMEM_F_MEM_TEMPORAL, PMEM_F_MEM_NOFLUSH, PMEM_F_MEM_WC };
+	unsigned char *pat = malloc(MIB);
+	int bad = 0;
+
+	fill_pattern(pat, MIB, 5);
+	for (unsigned i = 0; i < sizeof(fl) / sizeof(fl[0]); i++) {
+		char *d = p + 2 * MIB + i * 4096 + i;
+
+		pmem_memcpy(d, pat, 65536 + i, fl[i]);
+		bad += memcmp(d, pat, 65536 + i) != 0;
+		pmem_memmove(d + 3, d, 65536, fl[i]);
+		bad += memcmp(d + 3, pat, 65536) != 0;
+		pmem_memset(d, 0x40 + (int)i, 5000, fl[i]);
+		bad += d[0] != 0x40 + (int)i || d[4999] != 0x40 + (int)i;
+	}
+	pmem_memcpy_nodrain(p, pat, 4096);
+	pmem_memmove_nodrain(p + 1, p, 4095);
+	pmem_memset_nodrain(p + 8192, 7, 100);
+	pmem_flush(p, 8192 + 100);
+	pmem_drain();
+	bad += memcmp(p + 1, pat, 4095) != 0 || p[8192 + 99] != 7;
+	pmem_memmove_persist(p + 100, p + 1, 1000);
+	pmem_memset_persist(p + 9000, 9, 10);
+	pmem_persist(p, 10000);
+	bad += memcmp(p + 100, pat, 1000) != 0 || p[9009] != 9;
+	check(label, "api", bad == 0, "%d mismatches after the copy, move "
+		"and fill calls", bad);
+	value(label, "msync", "%d", pmem_msync(p, 4096));
+	value(label, "has_hw_drain", "%d", pmem_has_hw_drain());
+	free(pat);
+}
+
 static void
 test_devdax(const char *label, const char *dev, const char *region)
 {
@@ -551,6 +591,7 @@ test_devdax(const char *label, const char *dev, const char *region)
 	pmem_memcpy_persist(p + 4096 + 17, pat, MIB);
 	check(label, "rw", memcmp(p + 4096 + 17, pat, MIB) == 0, "");
 	free(pat);
+	test_devdax_api(label, p);
 
 	check(label, "unmap", pmem_unmap(p, len) == 0 &&
 		pmem_is_pmem(p, len) == 0, "is_pmem after unmap %d",

@@ -5,13 +5,14 @@
 
 # Modules the guest loads at boot; busybox modprobe pulls in their
 # dependencies. crc32c_generic is listed because ext4 and xfs ask the
-# crypto API for "crc32c" by name. The filesystems are loaded only when a
-# job asks for them (xfs alone takes seconds to load under TCG).
+# crypto API for "crc32c" by name. The filesystems and dax_hmem are
+# loaded only when a job asks for them (xfs alone takes seconds to load
+# under TCG, and dax_hmem would claim soft-reserved memory in every guest).
 KIT_MODULES="crc32c_generic nfit nd_pmem nd_btt dax_pmem device_dax
 	virtio_pci 9pnet_virtio 9p overlay"
-KIT_FS_MODULES="ext4 xfs"
-# Bumped whenever the layout of a kit directory changes.
-KIT_FORMAT=2
+KIT_JOB_MODULES="ext4 xfs dax_hmem"
+# Bumped whenever the layout or module set of a kit directory changes.
+KIT_FORMAT=3
 
 # kit_kernel_pkg: prints the versioned kernel package that the
 # linux-image-amd64 meta package currently pulls in.
@@ -72,6 +73,9 @@ kit_modules() {
 		[ -n "${seen[$m]:-}" ] && return 0
 		seen[$m]=1
 		if [ -z "${path[$m]:-}" ]; then
+			# built into the kernel: nothing to copy
+			grep -qE "/${m}\.ko" "$moddir/modules.builtin" \
+				2>/dev/null && return 0
 			echo "kit: no module $m"
 			return 1
 		fi
@@ -80,7 +84,7 @@ kit_modules() {
 		done
 		order+=("$m")
 	}
-	for name in $KIT_MODULES $KIT_FS_MODULES; do
+	for name in $KIT_MODULES $KIT_JOB_MODULES; do
 		kit_visit "$name" || return 1
 	done
 	mkdir -p "$dest/lib/modules/$kver/kernel"

@@ -25,8 +25,10 @@ BOOT_TIMEOUT=${DAXT_BOOT_TIMEOUT:-300}
 # pmempool; spread so that obj, blk and log each run once on fs-dax and
 # once on devdax, as every pool run costs seconds under TCG) and
 # optionally FSOPT, the fs-dax mount option (dax=inode adds a non-DAX
-# directory on the same filesystem).
-CONFIGS="base eadr clflush"
+# directory on the same filesystem), MEM (guest RAM in MiB), APPEND (more
+# kernel parameters) and REF_CRASH (the target at which the reference is
+# known to crash, so that its missing results are not counted).
+CONFIGS="base eadr clflush hmem"
 conf_base() {
 	CPU=max PERSIST= PDOMAIN=absent FLUSH=clwb
 	DIMMS="ext4:128 xfs:400 devdax2m:64 devdax4k:48"
@@ -43,8 +45,28 @@ conf_clflush() {
 	DIMMS="ext4:112 devdax4k:48"
 	POOLS="ext4:blk devdax4k:log"
 }
+# Device DAX under no nd region: memmap=SIZE%OFFSET-OLDTYPE+NEWTYPE turns
+# 256 MiB of the guest's RAM (type 1, usable) into soft-reserved memory
+# (0xefffffff), which dax_hmem offers as /dev/daxN.M below
+# /sys/devices/platform/hmem.N. The EFI route (efi_fake_mem=) needs
+# CONFIG_EFI_FAKE_MEMMAP, which Debian's kernel lacks. The reference
+# crashes in pmem_map_file there (PMDK issue 6160); no pools, since
+# libpmemobj and libpmemblk look up the region themselves.
+conf_hmem() {
+	CPU=max PERSIST="" PDOMAIN=absent FLUSH=clwb
+	MEM=2048 APPEND="memmap=256M%0x40000000-1+0xefffffff"
+	DIMMS="hmem:256"
+	POOLS=""
+	REF_CRASH=hmem
+}
 
 infra() { skip "infrastructure: $*"; }
+
+# conf NAME: the defaults, then config NAME's settings.
+conf() {
+	FSOPT=dax MEM=1024 APPEND="" REF_CRASH=""
+	"conf_$1"
+}
 
 finish() {
 	if [ -n "${TMP:-}" ]; then
@@ -129,11 +151,11 @@ write_job() {
 		DAXT_MOUNT_OPTS="${DAXT_MOUNT_OPTS:-$FSOPT}"
 		DAXT_DF_BIND=${DAXT_DF_BIND:-1}
 	EOF
-	# filesystem modules the guest loads before its chroot
-	case " $DIMMS" in
-	*" xfs:"*) echo "ext4 xfs" >"$job/modules" ;;
-	*) echo ext4 >"$job/modules" ;;
-	esac
+	# modules the guest loads before its chroot
+	local mods=ext4
+	case " $DIMMS" in *" xfs:"*) mods+=" xfs" ;; esac
+	case " $DIMMS" in *" hmem:"*) mods+=" dax_hmem" ;; esac
+	echo "$mods" >"$job/modules"
 	echo "exec /bin/bash $here/guest.sh >/mnt/daxjob/guest.log 2>&1" \
 		>"$job/start"
 }
@@ -142,14 +164,13 @@ write_job() {
 # job directory is $TMP/NAME.
 boot_guest() {
 	local name=$1 job=$TMP/$1 d i=0 mib total=0 fs9p obj cmdline
-	FSOPT=dax
-	"conf_$name"
+	conf "$name"
 	mkdir -p "$job"
 	write_job "$name" "$job"
 	fs9p=security_model=none,multidevs=remap
 	# crypto self-tests alone take a second of TCG time
 	cmdline="console=ttyS0 panic=-1 quiet mitigations=off"
-	cmdline+=" cryptomgr.notests=1"
+	cmdline+=" cryptomgr.notests=1${APPEND:+ $APPEND}"
 	local args=(-accel tcg -cpu "$CPU" -smp 1
 		-machine "pc,nvdimm=on${PERSIST:+,nvdimm-persistence=$PERSIST}"
 		-display none -nodefaults -no-reboot -serial "file:$job/console"
@@ -162,6 +183,8 @@ boot_guest() {
 		args+=(-kernel "$KIT/vmlinuz")
 	fi
 	for d in $DIMMS; do
+		# soft-reserved memory is carved from RAM by APPEND
+		[ "${d%%:*}" = hmem ] && continue
 		mib=${d#*:}
 		truncate -s "${mib}M" "$job/nvdimm$i"
 		obj=memory-backend-file,share=on,align=2M,id=mem$i
@@ -170,7 +193,11 @@ boot_guest() {
 		total=$((total + mib))
 		i=$((i + 1))
 	done
-	args+=(-m "1G,slots=$i,maxmem=$((1024 + total + 2 * i))M")
+	if [ $i = 0 ]; then
+		args+=(-m "${MEM}M")
+	else
+		args+=(-m "${MEM}M,slots=$i,maxmem=$((MEM + total + 2 * i))M")
+	fi
 	(
 		timeout "$BOOT_TIMEOUT" qemu-system-x86_64 "${args[@]}" \
 			>"$job/qemu.log" 2>&1
@@ -196,7 +223,8 @@ report() {
 		return
 	fi
 	declare -A st=() det=() val=() seen=()
-	local order=() vorder=()
+	local order=() vorder=() ref_crashed=0 alone=0
+	conf "$name"
 	while read -r who kind c rest; do
 		case $kind in
 		CHECK)
@@ -218,7 +246,19 @@ report() {
 		rc)
 			case $c in
 			0 | 1) ;;
-			*) fail "$name/$who: dax_test died (exit $c)" ;;
+			*)
+				if [ "$who" = ref ] && [ -n "$REF_CRASH" ] &&
+				    [ "$c" -gt 128 ]; then
+					ref_crashed=1
+					skip "$name/ref: the reference died" \
+						"(exit $c) as known on" \
+						"'$REF_CRASH' (PMDK issue" \
+						"6160); its missing results" \
+						"are not compared"
+				else
+					fail "$name/$who: dax_test died (exit $c)"
+				fi
+				;;
 			esac
 			;;
 		esac
@@ -227,6 +267,8 @@ report() {
 	for c in "${order[@]}"; do
 		report_check "$name" "$c"
 	done
+	[ $alone = 0 ] || echo "  $name: $alone checks ran on ours alone" \
+		"(the reference crashed before them)"
 	for c in "${!unreached[@]}"; do
 		fail "$name/$c.*: ours did not reach ${unreached[$c]} more" \
 			"checks (see the failure above)"
@@ -255,7 +297,10 @@ report_check() {
 	o=${st[ours/$c]:-} r=${st[ref/$c]:-}
 	[[ " $LIBS" == *" ours="* ]] || o=ok
 	[[ " $LIBS" == *" ref="* ]] || r=ok
-	if [ "$o" = ok ] && [ "$r" = ok ]; then
+	if [ "$o" = ok ] && [ -z "$r" ] && [ $ref_crashed = 1 ]; then
+		pass "$name/$c"
+		alone=$((alone + 1))
+	elif [ "$o" = ok ] && [ "$r" = ok ]; then
 		pass "$name/$c"
 	elif [ -z "$o" ] && [ "$r" = ok ] && [ -n "${st[ours/${c%%.*}.map]:-}" ]
 	then
@@ -287,8 +332,12 @@ report_values() {
 		fi
 	done
 	pass "$name/differential: $same values identical"
-	[ $missing = 0 ] ||
+	if [ $missing != 0 ] && [ $ref_crashed = 1 ]; then
+		skip "$name/differential: $missing values not compared" \
+			"(the reference crashed)"
+	elif [ $missing != 0 ]; then
 		fail "$name/differential: $missing values missing on one side"
+	fi
 }
 
 main() {
