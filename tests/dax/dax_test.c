@@ -34,6 +34,7 @@
 #define MAX_DF 16
 
 static int Bad;
+static int Mark_slot = -1;	/* -k: where this library leaves its mark */
 
 static void
 check(const char *label, const char *name, int ok, const char *fmt, ...)
@@ -302,6 +303,26 @@ check_map_sync(const char *label, const void *p, int want)
 		flags, sf, want);
 }
 
+/*
+ * Leaves a line the host looks for in the device's backing file: a write
+ * the guest can read back but the device lost is found only that way.
+ * Each library (slot) gets its own place, so neither covers the other's.
+ */
+static void
+leave_mark(const char *label, char *p)
+{
+	struct timespec ts;
+	char m[96];
+
+	if (Mark_slot < 0)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	snprintf(m, sizeof(m), "daxt-mark %s slot %d at %ld.%09ld", label,
+		Mark_slot, (long)ts.tv_sec, ts.tv_nsec);
+	pmem_memcpy_persist(p, m, strlen(m) + 1);
+	printf("MARK %s %s\n", label, m);
+}
+
 /* Persists a pattern, unmaps, maps the file again and compares. */
 static void
 check_roundtrip(const char *label, const char *path, char *p, size_t len)
@@ -383,6 +404,17 @@ test_fsdax(const char *label, const char *dir, const char *region)
 		check_roundtrip(label, path, p, len);
 	unlink(path);
 
+	if (Mark_slot >= 0) {
+		/* a file per slot, kept: its blocks hold the mark at the end */
+		snprintf(path, sizeof(path), "%s/%s.mark%d", dir, label,
+			Mark_slot);
+		p = pmem_map_file(path, 4096, PMEM_FILE_CREATE, 0600, &len,
+			&is_pmem);
+		if (p) {
+			leave_mark(label, p);
+			pmem_unmap(p, len);
+		}
+	}
 	map_is_pmem(label, "tmpfile", dir, 2 * MIB, PMEM_FILE_TMPFILE);
 	snprintf(path, sizeof(path), "%s/%s.sparse", dir, label);
 	unlink(path);
@@ -592,6 +624,8 @@ test_devdax(const char *label, const char *dev, const char *region)
 	check(label, "rw", memcmp(p + 4096 + 17, pat, MIB) == 0, "");
 	free(pat);
 	test_devdax_api(label, p);
+	if (Mark_slot >= 0)
+		leave_mark(label, p + len / 2 + (size_t)Mark_slot * 4096);
 
 	check(label, "unmap", pmem_unmap(p, len) == 0 &&
 		pmem_is_pmem(p, len) == 0, "is_pmem after unmap %d",
@@ -703,7 +737,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: dax_test [-d dfdir] [-a autoflush] "
 		"[-f label:dir:region]... [-x label:dev:region]... "
-		"[-n label:dir] [-m] [-l dir] | -z devdax\n");
+		"[-n label:dir] [-m] [-k slot] [-l dir] | -z devdax\n");
 	exit(2);
 }
 
@@ -758,7 +792,7 @@ main(int argc, char *argv[])
 	print_lib();
 	if (argc == 3 && strcmp(argv[1], "-z") == 0)
 		return zero_devdax(argv[2]);
-	while ((opt = getopt(argc, argv, "d:a:f:x:n:ml:")) != -1) {
+	while ((opt = getopt(argc, argv, "d:a:f:x:n:mk:l:")) != -1) {
 		trace(argv[optind - 1]);
 		switch (opt) {
 		case 'd':
@@ -779,6 +813,9 @@ main(int argc, char *argv[])
 			break;
 		case 'm':
 			multi = 1;
+			break;
+		case 'k':
+			Mark_slot = atoi(optarg);
 			break;
 		case 'l':
 			do_flushlog(optarg);

@@ -62,13 +62,78 @@ setup_hmem() {
 		tr '\n' ' ')"
 }
 
+# wait_for TRIES CMD...: runs CMD every 0.2 s until it succeeds.
+wait_for() {
+	local n=$1
+	shift
+	until "$@"; do
+		n=$((n - 1))
+		[ $n -gt 0 ] || return 1
+		sleep 0.2
+	done
+}
+
+# setup_cxl MIB: assembles the CXL pmem region (Linux 6.1 forgets it at
+# each boot) and makes an fs-dax and a Device DAX namespace in it.
+setup_cxl() {
+	local mib=$1 out region df mode v dev mnt=/mnt/cxlfs
+	if ! wait_for 50 test -e /sys/bus/cxl/devices/mem0; then
+		say "env SKIP setup.cxl no CXL memory device mem0; kernel:" \
+			"$(dmesg | grep -iE 'cxl|modprobe' | tail -n 4 |
+			tr '\n' ' ')"
+		return
+	fi
+	out=$(cxl create-region -m -d decoder0.0 -w 1 -t pmem mem0 2>&1)
+	if ! wait_for 50 region_of_size "$mib" >/dev/null; then
+		envcheck setup.cxl.region 0 "$(tail -n 3 <<<"$out" |
+			tr '\n' ' ')"
+		return
+	fi
+	region=$(region_of_size "$mib")
+	envcheck setup.cxl.region 1 "$region: $(grep -m 1 created <<<"$out")"
+	# what the library meets there: read-only and "nothing to flush"
+	df=/sys/bus/nd/devices/$region/deep_flush
+	mode=$(stat -c %A "$df" 2>&1)
+	v=$(cat "$df" 2>&1)
+	envcheck cxl.deep_flush_sysfs "$([ "$mode" = -r--r--r-- ] &&
+		[ "$v" = 0 ] && echo 1 || echo 0)" \
+		"$df is $mode and reads '$v' (want -r--r--r--, '0')"
+
+	out=$(ndctl create-namespace -r "$region" -m fsdax -s 256M 2>&1)
+	dev=$(echo "$out" | json_field blockdev)
+	mkdir -p "$mnt"
+	if [ -n "$dev" ] && mkfs.ext4 -q -F -b 4096 -E nodiscard \
+	    "/dev/$dev" >/dev/null 2>&1 &&
+	    out=$(mount -o "$DAXT_MOUNT_OPTS" "/dev/$dev" "$mnt" 2>&1); then
+		envcheck setup.cxlfs 1 "/dev/$dev on $mnt ($region)"
+		FSDAX+=("cxlfs:$mnt:$region")
+	else
+		envcheck setup.cxlfs 0 "$(echo "$out" | tail -n 3)"
+	fi
+	out=$(ndctl create-namespace -r "$region" -m devdax -a 2M 2>&1)
+	dev=$(echo "$out" | json_field chardev)
+	if [ -n "$dev" ] && [ -c "/dev/$dev" ]; then
+		envcheck setup.cxldax 1 "/dev/$dev align 2M ($region):" \
+			"$(readlink -f "/sys/bus/dax/devices/$dev")"
+		DEVDAX+=("cxldax:/dev/$dev:$region")
+	else
+		envcheck setup.cxldax 0 "$(echo "$out" | tail -n 3)"
+	fi
+}
+
 FSDAX=() DEVDAX=() NONDAX=(tmpfs:/run)
 setup_dimm() {
 	local kind=${1%%:*} mib=${1#*:} region ns out dev mnt
-	if [ "$kind" = hmem ]; then
+	case $kind in
+	hmem)
 		setup_hmem "$mib"
 		return
-	fi
+		;;
+	cxl)
+		setup_cxl "$mib"
+		return
+		;;
+	esac
 	region=$(region_of_size "$mib") || {
 		envcheck "setup.$kind" 0 "no region of $mib MiB"
 		return
@@ -156,8 +221,10 @@ check_persistence_domain() {
 }
 
 # run_lib WHO DIR: the test program with DIR's libpmem.so.1.
+SLOT=0
 run_lib() {
 	local who=$1 dir=$2 args=(-d /run/df -a "$DAXT_AUTOFLUSH" -m) x
+	[ "$DAXT_BACKCHECK" = 1 ] && args+=(-k $((SLOT++)))
 	# Device DAX last: a library that crashes there (the reference on
 	# region-less Device DAX) has been compared on the rest by then
 	for x in "${NONDAX[@]}"; do args+=(-n "$x"); done

@@ -5,14 +5,17 @@
 
 # Modules the guest loads at boot; busybox modprobe pulls in their
 # dependencies. crc32c_generic is listed because ext4 and xfs ask the
-# crypto API for "crc32c" by name. The filesystems and dax_hmem are
-# loaded only when a job asks for them (xfs alone takes seconds to load
-# under TCG, and dax_hmem would claim soft-reserved memory in every guest).
+# crypto API for "crc32c" by name. The filesystems, dax_hmem and the CXL
+# drivers are loaded only when a job asks for them (xfs alone takes
+# seconds to load under TCG, and dax_hmem would claim soft-reserved memory
+# in every guest). A kernel without dax_hmem or CXL still gives a kit:
+# the guests that need them report it.
 KIT_MODULES="crc32c_generic nfit nd_pmem nd_btt dax_pmem device_dax
 	virtio_pci 9pnet_virtio 9p overlay"
-KIT_JOB_MODULES="ext4 xfs dax_hmem"
+KIT_FS_MODULES="ext4 xfs"
+KIT_OPT_MODULES="dax_hmem cxl_acpi cxl_port cxl_pci cxl_mem cxl_pmem"
 # Bumped whenever the layout or module set of a kit directory changes.
-KIT_FORMAT=3
+KIT_FORMAT=4
 
 # kit_kernel_pkg: prints the versioned kernel package that the
 # linux-image-amd64 meta package currently pulls in.
@@ -84,8 +87,11 @@ kit_modules() {
 		done
 		order+=("$m")
 	}
-	for name in $KIT_MODULES $KIT_JOB_MODULES; do
+	for name in $KIT_MODULES $KIT_FS_MODULES; do
 		kit_visit "$name" || return 1
+	done
+	for name in $KIT_OPT_MODULES; do
+		kit_visit "$name" || echo "kit: going on without $name"
 	done
 	mkdir -p "$dest/lib/modules/$kver/kernel"
 	for name in "${order[@]}"; do

@@ -28,7 +28,7 @@ BOOT_TIMEOUT=${DAXT_BOOT_TIMEOUT:-300}
 # directory on the same filesystem), MEM (guest RAM in MiB), APPEND (more
 # kernel parameters) and REF_CRASH (the target at which the reference is
 # known to crash, so that its missing results are not counted).
-CONFIGS="base eadr clflush hmem"
+CONFIGS="base eadr clflush hmem cxl"
 conf_base() {
 	CPU=max PERSIST= PDOMAIN=absent FLUSH=clwb
 	DIMMS="ext4:128 xfs:400 devdax2m:64 devdax4k:48"
@@ -59,12 +59,23 @@ conf_hmem() {
 	POOLS=""
 	REF_CRASH=hmem
 }
+# CXL Type-3 memory device with a persistent partition, bridged into the
+# nd bus by cxl_pmem: its region reports memory_controller and a
+# read-only deep_flush that reads 0. One region of 512 MiB, assembled
+# with `cxl create-region` at each boot, holds an fs-dax and a Device DAX
+# namespace. BACKCHECK: the libraries' writes are looked for in the
+# device's backing file on the host (a second path to the same bytes).
+conf_cxl() {
+	CPU=max PERSIST="" PDOMAIN=memory_controller FLUSH=clwb
+	MEM=2048 DIMMS="cxl:512" POOLS="" BACKCHECK=1
+	CXL_PORTS=${DAXT_CXL_PORTS:-2}
+}
 
 infra() { skip "infrastructure: $*"; }
 
 # conf NAME: the defaults, then config NAME's settings.
 conf() {
-	FSOPT=dax MEM=1024 APPEND="" REF_CRASH=""
+	FSOPT=dax MEM=1024 APPEND="" REF_CRASH="" BACKCHECK=0 CXL_PORTS=0
 	"conf_$1"
 }
 
@@ -150,14 +161,40 @@ write_job() {
 		DAXT_LIB_ENV="${DAXT_LIB_ENV:-}"
 		DAXT_MOUNT_OPTS="${DAXT_MOUNT_OPTS:-$FSOPT}"
 		DAXT_DF_BIND=${DAXT_DF_BIND:-1}
+		DAXT_BACKCHECK=$BACKCHECK
 	EOF
 	# modules the guest loads before its chroot
 	local mods=ext4
 	case " $DIMMS" in *" xfs:"*) mods+=" xfs" ;; esac
 	case " $DIMMS" in *" hmem:"*) mods+=" dax_hmem" ;; esac
+	# cxl_port is a driver too, and nothing loads it by alias here
+	case " $DIMMS" in *" cxl:"*)
+		mods+=" cxl_acpi cxl_port cxl_pci cxl_mem cxl_pmem" ;;
+	esac
 	echo "$mods" >"$job/modules"
 	echo "exec /bin/bash $here/guest.sh >/mnt/daxjob/guest.log 2>&1" \
 		>"$job/start"
+}
+
+# cxl_args JOB: adds a CXL host bridge, CXL_PORTS root ports and one
+# Type-3 device with 512 MiB of persistent memory to args.
+# The second root port is required although the device uses only the
+# first: with a single port the kernel leaves the host bridge's decoder
+# in pass-through, QEMU 7.2 does not route that, and every write to the
+# region is silently lost while every setup step reports success (reads
+# come back zero, mount says "bad superblock"). BACKCHECK catches that.
+cxl_args() {
+	local job=$1 p
+	truncate -s 512M "$job/cxl-mem0"
+	truncate -s 256M "$job/cxl-lsa0"
+	args+=(-object "memory-backend-file,id=cxl-mem0,share=on,mem-path=$job/cxl-mem0,size=512M"
+		-object "memory-backend-file,id=cxl-lsa0,share=on,mem-path=$job/cxl-lsa0,size=256M"
+		-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1)
+	for ((p = 0; p < CXL_PORTS; p++)); do
+		args+=(-device "cxl-rp,port=$p,bus=cxl.1,id=rp$p,chassis=0,slot=$((p + 2))")
+	done
+	args+=(-device cxl-type3,bus=rp0,memdev=cxl-mem0,lsa=cxl-lsa0,id=cxl-pmem0
+		-M cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G)
 }
 
 # boot_guest NAME: starts the guest of config NAME in the background; its
@@ -171,20 +208,25 @@ boot_guest() {
 	# crypto self-tests alone take a second of TCG time
 	cmdline="console=ttyS0 panic=-1 quiet mitigations=off"
 	cmdline+=" cryptomgr.notests=1${APPEND:+ $APPEND}"
-	local args=(-accel tcg -cpu "$CPU" -smp 1
-		-machine "pc,nvdimm=on${PERSIST:+,nvdimm-persistence=$PERSIST}"
+	local machine="pc,nvdimm=on${PERSIST:+,nvdimm-persistence=$PERSIST}"
+	[ "$CXL_PORTS" = 0 ] || machine=q35,cxl=on
+	local args=(-accel tcg -cpu "$CPU" -smp 1 -machine "$machine"
 		-display none -nodefaults -no-reboot -serial "file:$job/console"
 		-initrd "$KIT/initrd.cpio" -append "$cmdline"
 		-virtfs "local,path=/,mount_tag=hostroot,readonly=on,$fs9p"
 		-virtfs "local,path=$job,mount_tag=daxjob,$fs9p")
 	if [ -f "$KIT/vmlinux" ]; then
-		args+=(-kernel "$KIT/vmlinux" -bios /usr/share/qemu/qboot.rom)
+		args+=(-kernel "$KIT/vmlinux")
+		# SeaBIOS for CXL: the guest assembles its region from ACPI
+		# (CEDT) and PCI state set up by the BIOS
+		[ "$CXL_PORTS" = 0 ] &&
+			args+=(-bios /usr/share/qemu/qboot.rom)
 	else
 		args+=(-kernel "$KIT/vmlinuz")
 	fi
 	for d in $DIMMS; do
 		# soft-reserved memory is carved from RAM by APPEND
-		[ "${d%%:*}" = hmem ] && continue
+		case ${d%%:*} in hmem | cxl) continue ;; esac
 		mib=${d#*:}
 		truncate -s "${mib}M" "$job/nvdimm$i"
 		obj=memory-backend-file,share=on,align=2M,id=mem$i
@@ -193,7 +235,10 @@ boot_guest() {
 		total=$((total + mib))
 		i=$((i + 1))
 	done
-	if [ $i = 0 ]; then
+	if [ "$CXL_PORTS" != 0 ]; then
+		cxl_args "$job"
+		args+=(-m "${MEM}M,maxmem=8G,slots=8")
+	elif [ $i = 0 ]; then
 		args+=(-m "${MEM}M")
 	else
 		args+=(-m "${MEM}M,slots=$i,maxmem=$((MEM + total + 2 * i))M")
@@ -242,6 +287,22 @@ report() {
 			;;
 		LOG)
 			echo "  $name $who log: $c $rest"
+			;;
+		SKIP)
+			skip "$name/$c: $rest"
+			;;
+		MARK)
+			# a write the library persisted, looked for in the
+			# backing files: a lost write shows up here only
+			c=$c.backing_file
+			st[$who/$c]=bad
+			det[$who/$c]="'$rest' not in the host's backing file"
+			if grep -qaF "$rest" "$job"/cxl-mem*; then
+				st[$who/$c]=ok
+				det[$who/$c]="'$rest' read back on the host"
+			fi
+			[ -n "${seen[c$c]:-}" ] || order+=("$c")
+			seen[c$c]=1
 			;;
 		rc)
 			case $c in
@@ -356,6 +417,12 @@ main() {
 	for name in $CONFIGS; do
 		[[ -z ${DAXT_ONLY:-} || " $DAXT_ONLY " == *" $name "* ]] ||
 			continue
+		if [ "$name" = cxl ] && ! qemu-system-x86_64 -device help \
+		    2>&1 | grep -q '"cxl-type3"'; then
+			skip "cxl: guest not booted: qemu-system-x86_64" \
+				"-device help lists no cxl-type3 (QEMU < 7.1)"
+			continue
+		fi
 		echo "booting guest '$name'"
 		boot_guest "$name"
 		names+=("$name")
