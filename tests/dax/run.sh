@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# DAX suite: boots QEMU (TCG) guests with emulated NVDIMMs and runs the same
-# checks against our libpmem and the reference on real fs-dax and devdax.
+# DAX suite: boots QEMU (TCG) guests with emulated NVDIMMs, a CXL Type-3
+# pmem device and soft-reserved memory, and runs the same checks against
+# our libpmem and the reference on real fs-dax and devdax.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/common.sh"
@@ -13,7 +14,8 @@ BOOT_TIMEOUT=${DAXT_BOOT_TIMEOUT:-300}
 # Knobs for breaking things on purpose, to see the checks fail:
 # DAXT_LIB_ENV="VAR=value ..." for every library run in the guests,
 # DAXT_MOUNT_OPTS (default dax) for the fs-dax mounts, DAXT_DF_BIND=0
-# leaves the real (read-only, "0") deep_flush files in place.
+# leaves the real (read-only, "0") deep_flush files in place,
+# DAXT_CXL_PORTS=1 gives the cxl guest the one root port that loses writes.
 # DAXT_ONLY="name ..." boots only those guests; DAXT_KEEP=1 keeps the
 # guests' job directories (console, results, logs).
 
