@@ -69,7 +69,7 @@ conf_hmem() {
 # device's backing file on the host (a second path to the same bytes).
 conf_cxl() {
 	CPU=max PERSIST="" PDOMAIN=memory_controller FLUSH=clwb
-	MEM=2048 DIMMS="cxl:512" POOLS="" BACKCHECK=1
+	MEM=2048 DIMMS="cxl:512" POOLS="cxlfs:log cxldax:obj" BACKCHECK=1
 	CXL_PORTS=${DAXT_CXL_PORTS:-2}
 }
 
