@@ -50,14 +50,15 @@ sub_fault() {
 # walk this fake tree, so ours is held to the rules alone (noref).
 rt_fault_devdax() {
 	local d=$1 ours=$2 w=$3 f=$3/fakesys dev
-	local dax=$f/devices/region7/dax7.0
+	local dax=$f/devices/ndbus0/region7/dax7.0
 	rm -rf "$f"
-	# the device directory sits below its region, as in sysfs; align
-	# only under device/, where older kernels put it
+	# the device directory sits below its region on an nd bus, as in
+	# sysfs (the library takes no other "regionN" for an nd region);
+	# align only under device/, where older kernels put it
 	mkdir -p "$f/class/dax" "$dax/dax/dax7.0" "$f/nd/region7"
-	ln -s devices/region7/dax7.0/dax/dax7.0 "$f/char"
+	ln -s devices/ndbus0/region7/dax7.0/dax/dax7.0 "$f/char"
 	echo 4194304 >"$dax/dax/dax7.0/size"
-	ln -s ../../../../../class/dax "$dax/dax/dax7.0/subsystem"
+	ln -s ../../../../../../class/dax "$dax/dax/dax7.0/subsystem"
 	ln -s ../.. "$dax/dax/dax7.0/device"
 	echo 2097152 >"$dax/align"
 	echo 1 >"$f/nd/region7/deep_flush"
