@@ -634,6 +634,23 @@ test_devdax(const char *label, const char *dev, const char *region)
 	test_devdax_args(label, dev, size, align);
 }
 
+/* -y: only the copy/move/fill calls, for one forced kernel choice */
+static void
+test_devdax_kernels(const char *label, const char *dev, const char *unused)
+{
+	size_t len = 0;
+	int is_pmem = -1;
+	char *p = pmem_map_file(dev, 0, 0, 0, &len, &is_pmem);
+
+	(void)unused;
+	check(label, "map", p != NULL && is_pmem == 1, "%p is_pmem %d%s%s", p,
+		is_pmem, p ? "" : ": ", p ? "" : pmem_errormsg());
+	if (!p)
+		return;
+	test_devdax_api(label, p);
+	pmem_unmap(p, len);
+}
+
 /* Several live mappings at once: each keeps its own answer. */
 static void
 test_multi(const char *fsdir, const char *dev, const char *tmpdir)
@@ -737,7 +754,8 @@ usage(void)
 {
 	fprintf(stderr, "usage: dax_test [-d dfdir] [-a autoflush] "
 		"[-f label:dir:region]... [-x label:dev:region]... "
-		"[-n label:dir] [-m] [-k slot] [-l dir] | -z devdax\n");
+		"[-n label:dir] [-y label:devdax] [-m] [-k slot] [-l dir] | "
+		"-z devdax\n");
 	exit(2);
 }
 
@@ -762,6 +780,7 @@ static const struct target {
 	{ 'f', 3, test_fsdax },		/* a directory on fs-dax */
 	{ 'x', 3, test_devdax },	/* a devdax character device */
 	{ 'n', 2, test_nondax },	/* a directory on tmpfs */
+	{ 'y', 2, test_devdax_kernels },	/* devdax, copies only */
 };
 #define NTARGETS (sizeof(Targets) / sizeof(Targets[0]))
 
@@ -792,7 +811,7 @@ main(int argc, char *argv[])
 	print_lib();
 	if (argc == 3 && strcmp(argv[1], "-z") == 0)
 		return zero_devdax(argv[2]);
-	while ((opt = getopt(argc, argv, "d:a:f:x:n:mk:l:")) != -1) {
+	while ((opt = getopt(argc, argv, "d:a:f:x:n:y:mk:l:")) != -1) {
 		trace(argv[optind - 1]);
 		switch (opt) {
 		case 'd':
@@ -809,6 +828,7 @@ main(int argc, char *argv[])
 		case 'f':
 		case 'x':
 		case 'n':
+		case 'y':
 			run_target(opt, optarg, first);
 			break;
 		case 'm':

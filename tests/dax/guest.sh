@@ -242,6 +242,36 @@ run_lib() {
 		"$lib (want $dir/libpmem.so.1)"
 }
 
+# The kernel choices forced one by one, as the matrix suite does on the
+# host: tag:variables.
+KERNEL_SETS=("nomovnt:PMEM_NO_MOVNT=1"
+	"nomovnt-nogeneric:PMEM_NO_MOVNT=1 PMEM_NO_GENERIC_MEMCPY=1"
+	"noavx512f:PMEM_AVX512F=0" "sse2:PMEM_AVX512F=0 PMEM_AVX=0"
+	"movdir64b:PMEM_MOVDIR64B=1" "wc0:PMEM_WC_WORKAROUND=0"
+	"wc1:PMEM_WC_WORKAROUND=1" "thr0:PMEM_MOVNT_THRESHOLD=0"
+	"clflushopt:PMEM_NO_CLWB=1"
+	"clflush:PMEM_NO_CLWB=1 PMEM_NO_CLFLUSHOPT=1")
+
+# run_kernels WHO DIR: the copy, move and fill checks on the Device DAX
+# kinds in DAXT_KERNELS, once per entry of KERNEL_SETS.
+run_kernels() {
+	local who=$1 dir=$2 x kind path set out=/run/out/k.$1
+	for x in "${DEVDAX[@]}"; do
+		kind=${x%%:*}
+		[[ " $DAXT_KERNELS " == *" $kind "* ]] || continue
+		path=${x#*:}
+		path=${path%:*}
+		for set in "${KERNEL_SETS[@]}"; do
+			# shellcheck disable=SC2086
+			env $DAXT_LIB_ENV ${set#*:} LD_LIBRARY_PATH="$dir" \
+				timeout 60 "$DAXT_PROG" \
+				-y "$kind.k-${set%%:*}:$path" >"$out" 2>&1
+			echo "rc $?" >>"$out"
+			sed "s|^|$who |" "$out" >>"$RES"
+		done
+	done
+}
+
 # run_selfrun DIR: DIR's libpmem.so.1 run as a program must report the
 # cache policy and flush instruction of this guest's config. Only our
 # library runs as a program, so these are guest checks: as per-library
@@ -388,6 +418,12 @@ for pair in $DAXT_LIBS; do
 	run_lib "${pair%%=*}" "${pair#*=}"
 	stamp "run_lib $pair"
 done
+if [ -n "$DAXT_KERNELS" ]; then
+	for pair in $DAXT_LIBS; do
+		run_kernels "${pair%%=*}" "${pair#*=}"
+		stamp "kernels $pair"
+	done
+fi
 for pair in $DAXT_LIBS; do
 	[ "${pair%%=*}" = ours ] && run_selfrun "${pair#*=}"
 done

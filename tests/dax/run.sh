@@ -29,7 +29,8 @@ BOOT_TIMEOUT=${DAXT_BOOT_TIMEOUT:-300}
 # optionally FSOPT, the fs-dax mount option (dax=inode adds a non-DAX
 # directory on the same filesystem), MEM (guest RAM in MiB), APPEND (more
 # kernel parameters) and REF_CRASH (the target at which the reference is
-# known to crash, so that its missing results are not counted).
+# known to crash, so that its missing results are not counted) and
+# KERNELS (Device DAX kinds whose copy checks rerun per forced kernel).
 CONFIGS="base eadr clflush hmem cxl"
 conf_base() {
 	CPU=max PERSIST= PDOMAIN=absent FLUSH=clwb
@@ -70,6 +71,7 @@ conf_hmem() {
 conf_cxl() {
 	CPU=max PERSIST="" PDOMAIN=memory_controller FLUSH=clwb
 	MEM=2048 DIMMS="cxl:512" POOLS="cxlfs:log cxldax:obj" BACKCHECK=1
+	KERNELS=cxldax
 	CXL_PORTS=${DAXT_CXL_PORTS:-2}
 }
 
@@ -78,6 +80,7 @@ infra() { skip "infrastructure: $*"; }
 # conf NAME: the defaults, then config NAME's settings.
 conf() {
 	FSOPT=dax MEM=1024 APPEND="" REF_CRASH="" BACKCHECK=0 CXL_PORTS=0
+	KERNELS=""
 	"conf_$1"
 }
 
@@ -164,6 +167,7 @@ write_job() {
 		DAXT_MOUNT_OPTS="${DAXT_MOUNT_OPTS:-$FSOPT}"
 		DAXT_DF_BIND=${DAXT_DF_BIND:-1}
 		DAXT_BACKCHECK=$BACKCHECK
+		DAXT_KERNELS="$KERNELS"
 	EOF
 	# modules the guest loads before its chroot
 	local mods=ext4
