@@ -46,12 +46,13 @@ plat_log_write(int level, const char *file, unsigned line, const char *func,
 /*
  * The debug build's trace log (PMEM_LOG_FILE): created for writing and
  * line-buffered, so a crash loses at most the line being written; NULL
- * with errno set when it cannot be created.
+ * with errno set when it cannot be created. Close-on-exec ("e"), like
+ * every descriptor we open: a program that execs must not hand it on.
  */
 FILE *
 plat_trace_open(const char *path)
 {
-	FILE *fp = fopen(path, "w");
+	FILE *fp = fopen(path, "we");
 
 	if (fp != NULL)
 		setvbuf(fp, NULL, _IOLBF, 0);

@@ -75,11 +75,15 @@ hint_alignment(size_t len, size_t req_align)
 	return len >= 2 * GiB ? GiB : 2 * MiB;
 }
 
-/* the lowest free, aligned gap of len bytes at or above minaddr */
+/*
+ * the lowest free, aligned gap of len bytes at or above minaddr; the maps
+ * file is opened close-on-exec ("e") so that another thread's fork and
+ * exec while we read it does not inherit it
+ */
 static void *
 hint_unused(uintptr_t minaddr, size_t len, size_t align)
 {
-	FILE *fp = fopen("/proc/self/maps", "r");
+	FILE *fp = fopen("/proc/self/maps", "re");
 	uintptr_t lo, hi, addr = align_up(minaddr ? minaddr : Pagesize, align);
 	char line[512];
 
