@@ -51,7 +51,7 @@ flush_needed(const char **why)
 static size_t
 movnt_threshold(void)
 {
-	const char *e = getenv(ENV_MOVNT_THRESHOLD);
+	const char *e = env_get(ENV_MOVNT_THRESHOLD);
 	long long val;
 
 	if (e == NULL)

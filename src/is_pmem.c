@@ -25,7 +25,7 @@ static enum force Force;
 static void
 read_force(void)
 {
-	const char *e = getenv(ENV_IS_PMEM_FORCE);
+	const char *e = env_get(ENV_IS_PMEM_FORCE);
 
 	if (e == NULL)
 		return;

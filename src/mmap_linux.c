@@ -33,7 +33,7 @@ void
 plat_init(void)
 {
 	long ps = sysconf(_SC_PAGESIZE);
-	const char *e = getenv(ENV_MMAP_HINT);
+	const char *e = env_get(ENV_MMAP_HINT);
 
 	if (ps > 0)
 		Pagesize = (size_t)ps;

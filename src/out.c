@@ -152,8 +152,8 @@ open_log_file(const char *name)
 void
 out_init(void)
 {
-	const char *level = getenv(ENV_LOG_LEVEL);
-	const char *file = getenv(ENV_LOG_FILE);
+	const char *level = env_get(ENV_LOG_LEVEL);
+	const char *file = env_get(ENV_LOG_FILE);
 
 	if (level != NULL)
 		Out_log_level = atoi(level);

@@ -29,7 +29,10 @@ print_line(const char *line)
 	printf("  %s\n", line);
 }
 
-/* the variables the library reads, as set now */
+/*
+ * the variables the library reads, as it sees them: none in a setuid or
+ * setgid run (env.h), which is said rather than listing them as unset
+ */
 static void
 print_environment(void)
 {
@@ -41,8 +44,13 @@ print_environment(void)
 	int any = 0;
 
 	printf("\nenvironment:");
+	if (env_ignored()) {
+		printf(" ignored (setuid, setgid or file capabilities: "
+			"AT_SECURE)\n");
+		return;
+	}
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		const char *v = getenv(names[i]);
+		const char *v = env_get(names[i]);
 
 		if (v == NULL)
 			continue;
