@@ -3,7 +3,8 @@
 # Differential suite: runs the same calls through the reference libpmem and
 # ours, both dlmopen()ed into one process, and compares what callers can see.
 #
-# Env: PMEM_DIFF_REFERENCE (reference library), PMEM_DIFF_SEED (mem* seed),
+# Env: PMEM_DIFF_REFERENCE (reference library), PMEM_DIFF_REFERENCE_DEBUG
+# (its debug build, for the setuid test), PMEM_DIFF_SEED (mem* seed),
 # PMEM_DIFF_VERBOSE=1 (print every map_file/misc observation),
 # PMEM_DIFF_SELFTEST=0 (skip the check that planted bugs are caught).
 set -u
@@ -106,10 +107,30 @@ else
 	fail "diff: our debug library is missing: $dbg"
 fi
 
+# Setuid and setgid programs run by another user: the PMEM_* variables are
+# ignored (AT_SECURE), by ours as by the reference (Debian's libpmem1-debug
+# for the debug build)
+refdbg=${PMEM_DIFF_REFERENCE_DEBUG:-$(dirname "$ref")/pmdk_dbg/libpmem.so.1.0.0}
+check "setuid/setgid programs: PMEM_* ignored, as by the reference (release)" \
+	bash "$here/setuid.sh" "$ref" "$rel" release
+if [ -e "$refdbg" ]; then
+	check "setuid/setgid programs: PMEM_* ignored, as by the reference (debug)" \
+		bash "$here/setuid.sh" "$refdbg" "$dbg" debug
+else
+	skip "setuid/setgid programs (debug): no reference debug library at" \
+		"$refdbg (Debian: apt-get install libpmem1-debug)"
+fi
+
 if [ "${PMEM_DIFF_SELFTEST:-1}" = 1 ]; then
 	bash "$here/selftest.sh" "$out" "$ref"
 	rc=$?
 	[ $rc -eq 0 ] && pass "self-test: planted bugs are caught" ||
 		fail "self-test: planted bugs are caught (exit $rc)"
+	if [ -e "$refdbg" ]; then
+		check "self-test: a library reading PMEM_* with getenv fails the setuid/setgid test" \
+			bash "$here/setuid_selftest.sh" "$out" "$ref" "$refdbg"
+	else
+		skip "setuid/setgid self-test: no reference debug library at $refdbg"
+	fi
 fi
 summary
