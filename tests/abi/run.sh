@@ -254,26 +254,90 @@ check "policy table: generated as built, malformed rows rejected" policy_table
 
 # --- the platform boundary --------------------------------------------------
 # Only *_linux.c objects may call the operating system directly, in the
-# debug build (which adds the trace log) as in the release one.
+# debug build (which adds the trace log) as in the release one. Where
+# src/env.h reads the environment through secure_getenv, no object may
+# call plain getenv (issue 28: setuid programs). boundary [BUILD_DIR]
 boundary() {
 	local banned="open openat mmap munmap msync fstat stat access ftruncate \
 posix_fallocate realpath opendir readdir unlink mkostemp read write close \
 fopen fgets sysconf"
-	local bad=0 o u
-	for o in "$PMEM_BUILD"/{nondebug,debug}/obj/*.o \
-	    "$PMEM_BUILD"/{nondebug,debug}/obj/*/*.o; do
+	local build=${1:-$PMEM_BUILD} bad=0 o u secure=0
+	local objs=("$build"/{nondebug,debug}/obj/*.o \
+	    "$build"/{nondebug,debug}/obj/*/*.o)
+	for o in "${objs[@]}"; do
+		[ -e "$o" ] || continue
+		nm -u "$o" | grep -qw secure_getenv && secure=1
 		case $o in *_linux.o) continue ;; esac
 		for u in $(nm -u "$o" | awk '{print $2}'); do
 			for b in $banned; do
 				if [ "$u" = "$b" ] || [ "$u" = "${b}64" ]; then
-					echo "${o#"$PMEM_BUILD"/} calls $u"; bad=1
+					echo "${o#"$build"/} calls $u"; bad=1
 				fi
 			done
 		done
 	done
+	[ $secure = 1 ] && for o in "${objs[@]}"; do
+		[ -e "$o" ] || continue
+		if nm -u "$o" | awk '{print $2}' | grep -qx getenv; then
+			echo "${o#"$build"/} calls getenv, not src/env.h's env_get()"
+			bad=1
+		fi
+	done
 	return $bad
 }
-check "only *_linux.c objects make system calls" boundary
+check "only *_linux.c objects make system calls, none calls getenv" boundary
+
+# Every environment variable is read through src/env.h, whose readers hide
+# it from setuid and setgid programs. Being static inline, they leave no
+# trace of who called them in the objects, so the sources are searched:
+# no getenv, secure_getenv or environ in src/ outside src/env.h (comments
+# included; a mention in one is rare enough to reword). env_readers SRC_DIR
+env_readers() {
+	local src=$1 hits
+	hits=$(grep -rnE --include='*.[chS]' \
+		'\b(secure_getenv|__secure_getenv|getenv|_*environ)\b' "$src" |
+		grep -v "^$src/env.h:")
+	[ -z "$hits" ] && return 0
+	echo "the environment read outside src/env.h (use env_get()):"
+	echo "$hits" | sed "s|^$src/|  src/|"
+	return 1
+}
+check "only src/env.h reads the environment" env_readers "$PMEM_TOPDIR/src"
+
+# both checks fail on a planted getenv: in the sources, and in an object
+# next to copies of the built ones
+boundary_plants() {
+	local p=$tmp/plant out
+	mkdir -p "$p/build/nondebug"
+	cp -r "$PMEM_TOPDIR/src" "$p/src"
+	printf '%s\n' '' 'const char *plant_getenv(void);' '' \
+		'const char *' 'plant_getenv(void)' '{' \
+		'	return getenv("PMEM_NO_FLUSH");' '}' >>"$p/src/pmem.c"
+	if out=$(env_readers "$p/src"); then
+		echo "env_readers: passed a getenv planted in src/pmem.c"
+		return 1
+	fi
+	case $out in
+	*"src/pmem.c:"*getenv*) echo "env_readers on the plant: $out" ;;
+	*) echo "env_readers: the complaint does not name src/pmem.c: $out"
+		return 1 ;;
+	esac
+	cp -r "$PMEM_BUILD/nondebug/obj" "$p/build/nondebug/obj"
+	printf '%s\n' '#include <stdlib.h>' \
+		'const char *plant(void);' \
+		'const char *plant(void) { return getenv("PMEM_NO_FLUSH"); }' |
+		$CC -x c -c -o "$p/build/nondebug/obj/plant.o" - || return 1
+	if out=$(boundary "$p/build"); then
+		echo "boundary: passed an object calling getenv"
+		return 1
+	fi
+	case $out in
+	*"plant.o calls getenv"*) echo "boundary on the plant: $out" ;;
+	*) echo "boundary: the complaint does not name plant.o: $out"
+		return 1 ;;
+	esac
+}
+check "boundary self-test: a planted getenv fails both checks" boundary_plants
 check "bench: no writable global shared between its objects" \
 	bash "$PMEM_TOPDIR/bench/check_globals.sh" "$PMEM_BUILD"
 
