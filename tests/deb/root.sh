@@ -10,7 +10,8 @@
 # cached debootstrap root: tests/fresh); ROOT_APT_CACHE, a directory kept
 # between runs for the packages apt downloads in the root (not the host's
 # own cache, whose lock the host's apt may hold).
-# Exits 77 with a SKIP line when the kernel refuses the mounts.
+# Exits 77 with a SKIP line (and a closing count, tests/lib/common.sh
+# relay) when the kernel refuses the mounts.
 set -u
 scratch=$1 payload=$2
 shift 2
@@ -19,6 +20,7 @@ shift 2
 # lower layer's files: a tmpfs of their own satisfies both.
 if ! mount -t tmpfs -o mode=0700 pmem-deb "$scratch"; then
 	echo "SKIP: throwaway root: cannot mount a tmpfs in a mount namespace"
+	echo "0 passed, 0 failed, 1 skipped"
 	exit 77
 fi
 mkdir "$scratch/upper" "$scratch/work" "$scratch/root"
@@ -26,6 +28,7 @@ r=$scratch/root
 lower=${ROOT_LOWER:-/}
 if ! mount -t overlay pmem-deb -o "lowerdir=$lower,upperdir=$scratch/upper,workdir=$scratch/work" "$r"; then
 	echo "SKIP: throwaway root: overlayfs over $lower is not available"
+	echo "0 passed, 0 failed, 1 skipped"
 	exit 77
 fi
 if [ -n "${ROOT_APT_CACHE:-}" ]; then
@@ -42,4 +45,6 @@ mount -t proc proc "$r/proc" &&
 	mkdir -p "$r/run/pmem-deb" &&
 	mount --bind "$payload" "$r/run/pmem-deb" ||
 	{ echo "FAIL: throwaway root: mounting proc, dev, tmp, payload"; exit 1; }
-exec chroot "$r" "$@"
+# the settings above are this script's, not the root's (a root.sh run
+# inside must start from its own /)
+exec env -u ROOT_LOWER -u ROOT_APT_CACHE chroot "$r" "$@"

@@ -17,30 +17,6 @@ trap 'rm -rf "$tmp"' EXIT
 payload=$tmp/payload
 mkdir -p "$payload/ours" "$payload/ref" "$payload/bin" "$tmp/ns"
 
-# lines CMD...: CMD prints PASS:/FAIL:/SKIP: lines; count each one. It
-# must end with its closing count (or skip as a whole): a root that dies
-# half-way must not look like a shorter, passing run.
-lines() {
-	local line verdict rest n=0 closed=0
-	while IFS= read -r line; do
-		read -r verdict rest <<<"$line"
-		case $verdict in
-		PASS:) pass "$rest"; n=$((n + 1)) ;;
-		FAIL:) fail "$rest"; n=$((n + 1)) ;;
-		SKIP:) skip "$rest"; n=$((n + 1))
-			[[ $rest == "throwaway root:"* ]] && closed=1 ;;
-		*) # the inner closing count is replaced by ours
-			if [[ $line =~ ^[0-9]+\ passed, ]]; then
-				closed=1
-			else
-				echo "$line"
-			fi ;;
-		esac
-	done < <("$@" 2>&1)
-	[ $n -gt 0 ] || fail "$*: reported nothing"
-	[ $closed -eq 1 ] || fail "throwaway root ended early (no closing count)"
-}
-
 if [ "$(id -u)" -ne 0 ]; then
 	skip "deb: needs root (dpkg-buildpackage deps, mount namespace, chroot)"
 	summary
@@ -210,9 +186,10 @@ elif [ -z "$OURS" ] || ! prepare_payload >"$tmp/prep.log" 2>&1; then
 else
 	host_state >"$tmp/host.before"
 	t0=$SECONDS
-	lines timeout -k 10 600 unshare --mount --propagation private \
+	relay "" timeout -k 10 600 unshare --mount --propagation private \
 		bash "$here/root.sh" "$tmp/ns" "$payload" \
-		bash /run/pmem-deb/inroot.sh
+		bash /run/pmem-deb/inroot.sh ||
+		fail "throwaway root ended early (no closing count)"
 	echo "throwaway root: $((SECONDS - t0)) s"
 	host_state >"$tmp/host.after"
 	check "host: libpmem packages and files unchanged" \

@@ -21,10 +21,13 @@ passed=0 failed=0
 pass() { passed=$((passed + 1)); echo "PASS: $*"; }
 fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
 check() {
-	local name=$1
+	local name=$1 t0=$SECONDS
 	shift
 	if "$@"; then pass "$name"; else fail "$name"; fi
+	echo "  ($((SECONDS - t0)) s)"
 }
+# the package builds use both cores, as Debian's builders do
+export DEB_BUILD_OPTIONS="parallel=$(nproc)"
 
 # copy NAME: a fresh copy of the source tree at $work/NAME
 copy() {

@@ -112,19 +112,11 @@ fi
 cp "$here/inroot.sh" "$payload/"
 
 t0=$SECONDS
-closed=0
-while IFS= read -r line; do
-	case $line in
-	PASS:*) pass "${line#PASS: }" ;;
-	FAIL:*) fail "${line#FAIL: }" ;;
-	SKIP:*) skip "${line#SKIP: }"; closed=1 ;;
-	[0-9]*" passed, "*) closed=1 ;;
-	*) echo "$line" ;;
-	esac
-done < <(ROOT_LOWER=$ROOT ROOT_APT_CACHE=$CACHE/archives timeout -k 10 1200 unshare --mount \
-	--propagation private bash "$here/../deb/root.sh" "$tmp/ns" \
-	"$payload" bash /run/pmem-deb/inroot.sh 2>&1)
-[ $closed -eq 1 ] || fail "fresh root: ended early (no closing count)"
+ROOT_LOWER=$ROOT ROOT_APT_CACHE=$CACHE/archives relay "" \
+	timeout -k 10 1200 unshare --mount --propagation private \
+	bash "$here/../deb/root.sh" "$tmp/ns" "$payload" \
+	bash /run/pmem-deb/inroot.sh ||
+	fail "fresh root: ended early (no closing count)"
 echo "fresh root: $((SECONDS - t0)) s; logs in $PMEM_BUILD/fresh"
 rm -rf "$PMEM_BUILD/fresh" && mkdir -p "$PMEM_BUILD/fresh" &&
 	cp -r "$payload/logs/." "$PMEM_BUILD/fresh/"

@@ -118,6 +118,30 @@ check_clang() {
 	fi
 }
 
+# relay PREFIX CMD...: CMD is a runner of its own (a chroot, another
+# suite) printing PASS:/FAIL:/SKIP: lines and a closing count: its lines
+# count as this suite's, their names prefixed with PREFIX, and the rest of
+# its output is shown. Returns 1 when CMD ended without its closing count:
+# a runner that died half-way must not look like a shorter, passing run.
+relay() {
+	local prefix=$1 line closed=1
+	shift
+	while IFS= read -r line; do
+		case $line in
+		PASS:*) pass "$prefix${line#PASS: }" ;;
+		FAIL:*) fail "$prefix${line#FAIL: }" ;;
+		SKIP:*) skip "$prefix${line#SKIP: }" ;;
+		*)	if [[ $line =~ ^([A-Za-z-]+:\ )?[0-9]+\ passed,\ [0-9]+\ failed ]]
+			then
+				closed=0
+			else
+				echo "$line"
+			fi ;;
+		esac
+	done < <("$@" 2>&1)
+	return $closed
+}
+
 # summary: the closing line of a suite; exit status 1 when anything failed.
 summary() {
 	echo "${T_PASSED} passed, ${T_FAILED} failed, ${T_SKIPPED} skipped"

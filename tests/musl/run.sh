@@ -41,18 +41,10 @@ check "musl: both libraries need musl's libc and name its loader" linked_to_musl
 # the api suite as it is, with programs musl-gcc builds; Debian's
 # reference is a glibc library these programs cannot load
 api() {
-	local line
-	while IFS= read -r line; do
-		case $line in
-		PASS:*) pass "musl: ${line#PASS: }" ;;
-		FAIL:*) fail "musl: ${line#FAIL: }" ;;
-		SKIP:*) skip "musl: ${line#SKIP: }" ;;
-		[0-9]*" passed, "*) ;;
-		*) echo "$line" ;;
-		esac
-	done < <(CC=musl-gcc PMEM_API_REF=none PMEM_BUILD=$M \
+	CC=musl-gcc PMEM_API_REF=none PMEM_BUILD=$M \
 		PMEM_RELEASE_LIBDIR=$M/nondebug PMEM_DEBUG_LIBDIR=$M/debug \
-		bash "$PMEM_TOPDIR/tests/api/run.sh" 2>&1)
+		relay "musl: " bash "$PMEM_TOPDIR/tests/api/run.sh" ||
+		fail "musl: the api suite ended early (no closing count)"
 }
 if [ -e "$M/nondebug/libpmem.so.1" ]; then
 	api
