@@ -77,7 +77,7 @@ const char *
 trace_kind_name(enum ev_kind k)
 {
 	static const char *const names[] = { "store", "stream", "flush",
-		"fence", "system call" };
+		"fence", "system call", "deep_flush write" };
 
 	return k < EV_KINDS ? names[k] : "?";
 }

@@ -10,8 +10,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* EV_SYSCALL: msync or the deep_flush sysfs file, on the deep paths */
-enum ev_kind { EV_STORE, EV_STREAM, EV_FLUSH, EV_FENCE, EV_SYSCALL, EV_KINDS };
+/*
+ * EV_SYSCALL: msync or the deep_flush sysfs file, on the deep paths.
+ * EV_DF_WRITE: a deep_flush file opened for writing or written; the
+ * library has no hook for it, a test that wraps open and write records
+ * it with trace_append (tests/dax/dax_trace.c).
+ */
+enum ev_kind { EV_STORE, EV_STREAM, EV_FLUSH, EV_FENCE, EV_SYSCALL,
+	EV_DF_WRITE, EV_KINDS };
 
 struct ev {
 	enum ev_kind kind;
