@@ -121,6 +121,52 @@ setup_cxl() {
 	fi
 }
 
+# run_deep_trace: dax_trace (our library traced, dax_trace.c) over the
+# kinds in DAXT_DEEPTRACE, before the stand-ins hide the real deep_flush
+# files (CXL's: read-only, "0"); then each planted defect, which must fail
+# the trace checks on every target it reaches, for the reason it plants.
+run_deep_trace() {
+	local x kind path args=() out=/run/out/trace p want n got rc ndev=0
+	[ -n "$DAXT_DEEPTRACE" ] || return 0
+	if [ -z "$DAXT_TRACEPROG" ]; then
+		say "env SKIP deep_trace dax_trace was not built (see above)"
+		return
+	fi
+	for x in "${FSDAX[@]}" "${DEVDAX[@]}"; do
+		kind=${x%%:*}
+		[[ " $DAXT_DEEPTRACE " == *" $kind "* ]] || continue
+		path=${x#*:}
+		path=${path%:*}
+		args+=("$kind:$path")
+		[ -c "$path" ] && ndev=$((ndev + 1))
+	done
+	[ ${#args[@]} -gt 0 ] || return 0
+	mkdir -p /run/out
+	env $DAXT_LIB_ENV timeout 60 "$DAXT_TRACEPROG" "${args[@]}" \
+		>"$out" 2>&1
+	rc=$?
+	n=$(grep -c '^CHECK ' "$out")
+	envcheck deep_trace.run "$([ $rc -le 1 ] && [ "$n" = \
+		$((3 * ${#args[@]})) ] && echo 1 || echo 0)" \
+		"exit $rc, $n checks on ${args[*]}"
+	sed -n 's/^CHECK /env CHECK /p' "$out" >>"$RES"
+	# plant:reason:how many of the persist/flush_drain checks it must fail
+	for p in "df0write:deep_flush (written|opened for writing):$((2 * ndev))" \
+	    "nofence:before the flushes are fenced:$((2 * ${#args[@]}))"; do
+		want=${p#*:}
+		n=${want##*:}
+		want=${want%:*}
+		env $DAXT_LIB_ENV timeout 60 "$DAXT_TRACEPROG" -P "${p%%:*}" \
+			"${args[@]}" >"$out.plant" 2>&1
+		got=$(grep -cE "^CHECK [^ ]+\.(persist|flush_drain) bad .*($want)" \
+			"$out.plant")
+		envcheck "deep_trace.plant_${p%%:*}" "$([ "$got" = "$n" ] &&
+			[ "$n" -gt 0 ] && echo 1 || echo 0)" \
+			"caught by $got of $n checks: $(grep -E '^CHECK [^ ]+\.(persist|flush_drain) bad' \
+			"$out.plant" | head -n 1 | cut -d' ' -f2,4-)"
+	done
+}
+
 FSDAX=() DEVDAX=() NONDAX=(tmpfs:/run)
 setup_dimm() {
 	local kind=${1%%:*} mib=${1#*:} region ns out dev mnt
@@ -408,6 +454,8 @@ for d in $DAXT_DIMMS; do
 	setup_dimm "$d"
 	stamp "setup $d"
 done
+run_deep_trace
+stamp "deep trace"
 setup_deep_flush
 stamp "setup done"
 check_persistence_domain

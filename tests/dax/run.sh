@@ -30,7 +30,8 @@ BOOT_TIMEOUT=${DAXT_BOOT_TIMEOUT:-300}
 # directory on the same filesystem), MEM (guest RAM in MiB), APPEND (more
 # kernel parameters) and REF_CRASH (the target at which the reference is
 # known to crash, so that its missing results are not counted) and
-# KERNELS (Device DAX kinds whose copy checks rerun per forced kernel).
+# KERNELS (Device DAX kinds whose copy checks rerun per forced kernel) and
+# DEEPTRACE (kinds whose deep paths are traced, see dax_trace.c).
 CONFIGS="base eadr clflush hmem cxl"
 conf_base() {
 	CPU=max PERSIST= PDOMAIN=absent FLUSH=clwb
@@ -71,7 +72,7 @@ conf_hmem() {
 conf_cxl() {
 	CPU=max PERSIST="" PDOMAIN=memory_controller FLUSH=clwb
 	MEM=2048 DIMMS="cxl:512" POOLS="cxlfs:log cxldax:obj" BACKCHECK=1
-	KERNELS=cxldax
+	KERNELS=cxldax DEEPTRACE="cxlfs cxldax"
 	CXL_PORTS=${DAXT_CXL_PORTS:-2}
 }
 
@@ -80,7 +81,7 @@ infra() { skip "infrastructure: $*"; }
 # conf NAME: the defaults, then config NAME's settings.
 conf() {
 	FSOPT=dax MEM=1024 APPEND="" REF_CRASH="" BACKCHECK=0 CXL_PORTS=0
-	KERNELS=""
+	KERNELS="" DEEPTRACE=""
 	"conf_$1"
 }
 
@@ -128,6 +129,32 @@ build_program() {
 	fi
 }
 
+# dax_trace: dax_trace.c and the flush-coverage recorder of the reliability
+# suite (trace_check.c) linked with our library's objects built with
+# -DPMEM_TRACE by that suite's lib.mk, open and write wrapped to see
+# deep_flush writes. Without it the guests skip the deep-path trace.
+build_trace_program() {
+	local d=$OUT/trace flags="-O1 -g -DPMEM_TRACE" rel=$PMEM_TOPDIR/tests/reliability
+	TRACE_PROG=""
+	[ "$(uname -m)" = x86_64 ] || return 0
+	mkdir -p "$d"
+	[ "$(cat "$d/flags" 2>/dev/null)" = "$CC $flags" ] ||
+		echo "$CC $flags" >"$d/flags"
+	# shellcheck disable=SC2046
+	if ! make -s -j2 -f "$rel/lib.mk" TOP="$PMEM_TOPDIR" OUT="$d" \
+	    CC="$CC" FLAGS="$flags" >"$d/build.log" 2>&1 ||
+	    ! $CC -std=gnu11 -O1 -g -Wall -Wextra -Werror -DPMEM_TRACE \
+	    -I"$PMEM_INCLUDEDIR" -I"$PMEM_TOPDIR/src" \
+	    -I"$PMEM_TOPDIR/src/x86_64" -I"$rel" -o "$OUT/dax_trace" \
+	    "$here/dax_trace.c" "$rel/trace_check.c" $(cat "$d/objs") \
+	    -Wl,--wrap=open,--wrap=write,--wrap=plat_region_deep_flush \
+	    -lpthread >>"$d/build.log" 2>&1; then
+		fail "build dax_trace: $(tail -n 3 "$d/build.log" | tr '\n' ' ')"
+		return 0
+	fi
+	TRACE_PROG=$OUT/dax_trace
+}
+
 # Sets LIBS and DBGLIBS to the libraries to compare, as who=dir pairs.
 pick_libs() {
 	LIBS="" DBGLIBS=""
@@ -168,6 +195,8 @@ write_job() {
 		DAXT_DF_BIND=${DAXT_DF_BIND:-1}
 		DAXT_BACKCHECK=$BACKCHECK
 		DAXT_KERNELS="$KERNELS"
+		DAXT_DEEPTRACE="$DEEPTRACE"
+		DAXT_TRACEPROG=$TRACE_PROG
 	EOF
 	# modules the guest loads before its chroot
 	local mods=ext4
@@ -416,6 +445,7 @@ main() {
 		finish
 	fi
 	build_program
+	build_trace_program
 	pick_libs
 	TMP=$(mktemp -d) || finish
 	# the guests idle for part of their boot: run them side by side
