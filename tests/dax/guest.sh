@@ -298,16 +298,100 @@ KERNEL_SETS=("nomovnt:PMEM_NO_MOVNT=1"
 	"clflushopt:PMEM_NO_CLWB=1"
 	"clflush:PMEM_NO_CLWB=1 PMEM_NO_CLFLUSHOPT=1")
 
+CPUFLAGS=" $(grep -m1 '^flags' /proc/cpuinfo | cut -d: -f2) "
+cpu_has() { [[ $CPUFLAGS == *" $1 "* ]]; }
+# the vector width with AVX-512 forbidden: every policy row asks for AVX
+# or wider, and this CPU may narrow that
+VEC=sse2
+cpu_has avx && VEC=avx
+
+# What each forced set must show in our debug build's log at level 15,
+# as the matrix suite checks it on the host: tag;feature the CPU needs
+# for it;ERE every kernel that ran matches;EREs some kernel matches;ERE
+# no kernel matches;ERE of a log line. The Device DAX calls of dax_test
+# -y (test_devdax_api) copy 64 KiB and fill 5000 bytes (streaming), move
+# 1000 and fill 10 bytes (ordinary stores, below the threshold).
+KERNEL_EXPECT=(
+	"nomovnt;;^mem(move|set)_generic_;^memmove_generic_flush\$ ^memset_generic_flush\$;;PMEM_NO_MOVNT=1: generic kernels"
+	"nomovnt-nogeneric;;^mem(move|set)_mov_;^memmove_mov_ ^memset_mov_;;PMEM_NO_MOVNT=1: temporal SIMD kernels only"
+	"noavx512f;;_${VEC}_;^memmove_movnt_${VEC}_ ^memset_movnt_${VEC}_;;memmove non-temporal: memmove_movnt_${VEC}_"
+	"sse2;;_sse2_;^memmove_movnt_sse2_ ^memset_movnt_sse2_ ^memmove_mov_sse2_;;memmove non-temporal: memmove_movnt_sse2_"
+	"movdir64b;movdir64b;.;^memmove_movnt_movdir64b_;;memmove non-temporal: memmove_movnt_movdir64b_"
+	"wc0;;.;^memmove_movnt_ ^memset_movnt_;_wcbarrier\$;WC workaround: off"
+	"wc1;;.;^memmove_movnt_.*_wcbarrier\$ ^memset_movnt_.*_wcbarrier\$;^mem(move|set)_movnt_.*_(clwb|clflushopt|clflush|subline)\$;memmove non-temporal: .*_wcbarrier\$"
+	"thr0;;.;^memset_movnt_;;memset_movnt_[a-z0-9_]+\] dst .* len 10\$"
+	"clflushopt;clflushopt;_(clflushopt|noflush)(_|\$);_clflushopt(_|\$);;flush: clflushopt "
+	"clflush;;_(clflush|noflush)(_|\$);_clflush(_|\$);;flush: clflush "
+)
+
+# kernel_expect TAG: sets KX_* from TAG's entry of KERNEL_EXPECT
+kernel_expect() {
+	local e
+	KX_NEED="" KX_ALL="" KX_SOME="" KX_NONE="" KX_LOG=""
+	for e in "${KERNEL_EXPECT[@]}"; do
+		[ "${e%%;*}" = "$1" ] || continue
+		IFS=';' read -r _ KX_NEED KX_ALL KX_SOME KX_NONE KX_LOG <<<"$e"
+		return 0
+	done
+	return 1
+}
+
+# kernel_unrunnable TAG: true (and says why) when this CPU cannot run
+# the kernels TAG forces: the library falls back to ones another set runs
+kernel_unrunnable() {
+	kernel_expect "$1" || return 1
+	[ -n "$KX_NEED" ] && ! cpu_has "$KX_NEED" &&
+		echo "the guest CPU has no ${KX_NEED^^}"
+}
+
+# kernel_log KIND PATH TAG VARS...: our debug build, under VARS, runs the
+# -y calls on PATH with PMEM_LOG_LEVEL=15; the kernels its log names must
+# be the ones TAG forces.
+kernel_log() {
+	local kind=$1 path=$2 tag=$3 log=/run/out/klog ran re bad=""
+	shift 3
+	rm -f "$log"
+	env $DAXT_LIB_ENV "$@" LD_LIBRARY_PATH="$OURS_DBG" \
+		PMEM_LOG_LEVEL=15 PMEM_LOG_FILE="$log" timeout 60 \
+		"$DAXT_PROG" -y "$kind.klog:$path" >/dev/null 2>&1
+	ran=$(grep -oE '\[memops_(template\.h|generic\.c):[0-9]+ [a-z0-9_]+\]' \
+		"$log" 2>/dev/null | awk '{ print $2 }' | tr -d ']' | sort -u)
+	kernel_expect "$tag"
+	[ -n "$ran" ] || bad="no kernel in the log"
+	re=$(grep -vE -- "$KX_ALL" <<<"$ran" | tr '\n' ' ')
+	[ -z "$ran" ] || [ -z "$re" ] || bad+=" ran $re(want /$KX_ALL/)"
+	for re in $KX_SOME; do
+		grep -qE -- "$re" <<<"$ran" || bad+=" none ran like /$re/"
+	done
+	[ -z "$KX_NONE" ] || ! grep -qE -- "$KX_NONE" <<<"$ran" ||
+		bad+=" ran $(grep -E -- "$KX_NONE" <<<"$ran" | tr '\n' ' ')"
+	grep -qE -- "$KX_LOG" "$log" 2>/dev/null ||
+		bad+=" log lacks /$KX_LOG/"
+	envcheck "$kind.k-$tag.kernels_ran" "$([ -z "$bad" ] && echo 1 ||
+		echo 0)" "$*: ${bad:-ran $(echo $ran)}"
+}
+
 # run_kernels WHO DIR: the copy, move and fill checks on the Device DAX
-# kinds in DAXT_KERNELS, once per entry of KERNEL_SETS.
+# kinds in DAXT_KERNELS, once per entry of KERNEL_SETS that this CPU can
+# run; our debug build's log shows which kernels each one ran.
 run_kernels() {
-	local who=$1 dir=$2 x kind path set out=/run/out/k.$1
+	local who=$1 dir=$2 x kind path set out=/run/out/k.$1 why
 	for x in "${DEVDAX[@]}"; do
 		kind=${x%%:*}
 		[[ " $DAXT_KERNELS " == *" $kind "* ]] || continue
 		path=${x#*:}
 		path=${path%:*}
 		for set in "${KERNEL_SETS[@]}"; do
+			if why=$(kernel_unrunnable "${set%%:*}"); then
+				[ "$who" = ours ] &&
+					say "env SKIP $kind.k-${set%%:*}" \
+					"(${set#*:}) not run: $why"
+				continue
+			fi
+			# shellcheck disable=SC2086
+			[ "$who" = ours ] && [ -n "$OURS_DBG" ] &&
+				kernel_log "$kind" "$path" "${set%%:*}" \
+				${set#*:}
 			# shellcheck disable=SC2086
 			env $DAXT_LIB_ENV ${set#*:} LD_LIBRARY_PATH="$dir" \
 				timeout 60 "$DAXT_PROG" \
@@ -466,6 +550,7 @@ for pair in $DAXT_LIBS; do
 	run_lib "${pair%%=*}" "${pair#*=}"
 	stamp "run_lib $pair"
 done
+OURS_DBG=$(tr ' ' '\n' <<<"$DAXT_DBGLIBS" | sed -n 's/^ours=//p')
 if [ -n "$DAXT_KERNELS" ]; then
 	for pair in $DAXT_LIBS; do
 		run_kernels "${pair%%=*}" "${pair#*=}"
