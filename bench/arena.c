@@ -21,12 +21,24 @@ cold_footprint(const struct bench *bn)
 	return f < 64 * MIB ? 64 * MIB : f;
 }
 
-/* Large sizes rotate through enough slots to miss in every cache level. */
+/* the farthest any case moves a size-byte range: what the arenas allow */
+size_t
+move_room(size_t size)
+{
+	return size / 2 > MAX_MOVE_DIST ? size / 2 : MAX_MOVE_DIST;
+}
+
+/*
+ * Large sizes rotate through enough slots to miss in every cache level;
+ * room is the move distance a slot leaves space for (MAX_MOVE_DIST at
+ * least, so the older cases keep their geometry).
+ */
 void
-geometry(const struct bench *bn, size_t size, size_t *stride,
+geometry(const struct bench *bn, size_t size, size_t room, size_t *stride,
 	unsigned *nslots)
 {
-	size_t need = size + 4 * GUARD + CACHELINE + MAX_MOVE_DIST;
+	size_t need = size + 4 * GUARD + CACHELINE +
+		(room > MAX_MOVE_DIST ? room : MAX_MOVE_DIST);
 
 	*stride = (need + 4095) & ~(size_t)4095;
 	*nslots = 1;

@@ -98,7 +98,11 @@ void hw_movdir64b(void *dst, const void *src, size_t len);
 
 /* Bytes on each side of an operated range that must stay untouched. */
 #define GUARD 64
-/* the longest move distance a case uses: every slot has room for it */
+/*
+ * Every slot has room for a move this far; a case moving farther (a
+ * fraction of its size, 64 KiB) gets a wider stride, and the arenas room
+ * for half the largest size (move_room).
+ */
 #define MAX_MOVE_DIST 4096
 
 enum limit_kind { LIM_NONE, LIM_PCOPY, LIM_PSET, LIM_FLUSH };
@@ -124,6 +128,7 @@ struct opdef {
 	int move;		/* a pmem_memmove_persist case */
 	int temporal;		/* asks for ordinary stores (TEMPORAL) */
 	size_t dist;		/* move distance; 0: 64 (n/2 below 128) */
+	unsigned dist_div;	/* move distance n / dist_div instead */
 };
 
 /*
@@ -172,6 +177,7 @@ struct options {
 	const char *ref;
 	const char *ours;
 	const char *filter;
+	const char *contenders;	/* --contenders: NULL keeps all */
 	const char *sizes;
 	const char *out;
 	const char *dir;
@@ -254,13 +260,15 @@ void crash_handlers(void);
 
 /* arena.c: the buffers the cases operate in */
 size_t cold_footprint(const struct bench *bn);
-void geometry(const struct bench *bn, size_t size, size_t *stride,
+size_t move_room(size_t size);
+void geometry(const struct bench *bn, size_t size, size_t room, size_t *stride,
 	unsigned *nslots);
 char *alloc_arena(struct bench *bn, size_t len);
 long anon_huge_kib(void);
 
 /* cases.c: the cases of this run */
 int filter_match(const struct bench *bn, const char *name);
+int list_has(const char *list, const char *name);
 void build_cases(struct bench *bn);
 
 /* sched.c: trials and the schedule */

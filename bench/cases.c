@@ -31,6 +31,12 @@ enum op_id {
 	OP_MEMMOVE_DOWN_D8,
 	OP_MEMMOVE_UP_D4K,
 	OP_MEMMOVE_DOWN_D4K,
+	OP_MEMMOVE_UP_D64K,
+	OP_MEMMOVE_DOWN_D64K,
+	OP_MEMMOVE_UP_QUARTER,
+	OP_MEMMOVE_DOWN_QUARTER,
+	OP_MEMMOVE_UP_HALF,
+	OP_MEMMOVE_DOWN_HALF,
 	OP_IS_PMEM_1,
 	OP_IS_PMEM_1000,
 	OP_MAP_UNMAP,
@@ -277,23 +283,43 @@ const struct opdef Ops[] = {
 		.move = 1 },
 	/*
 	 * The overlap distance decides how soon a store lands on source bytes
-	 * not read yet (8: the same line; 4 KiB: a page apart, where loads
-	 * and stores can also alias in the store buffer): the ordinary-store
-	 * choice for overlapping moves is measured at both, not only at 64.
-	 * Not in the geometric mean, to keep it comparable with older runs.
+	 * not read yet, and how long ago a written line was read (8: the
+	 * same line; 4 KiB: a page apart, where loads and stores can also
+	 * alias in the store buffer; 64 KiB: past the L1; a quarter and half
+	 * the length: mostly a copy). An overlapping move chooses its stores
+	 * by length and distance, so both are measured. Not in the geometric
+	 * mean, to keep it comparable with older runs.
 	 */
 	DIST_MOVE(OP_MEMMOVE_UP_D8, "memmove_persist_up/d8",
-		"pmem_memmove_persist(d, s, n), d = s + 8, 64 B-64 KiB",
-		loop_memmove_up, 8, .min_size = 64, .max_size = 64 << 10),
+		"pmem_memmove_persist(d, s, n), d = s + 8, from 64 B",
+		loop_memmove_up, 8, .min_size = 64),
 	DIST_MOVE(OP_MEMMOVE_DOWN_D8, "memmove_persist_down/d8",
-		"pmem_memmove_persist(d, s, n), s = d + 8, 64 B-64 KiB",
-		loop_memmove_down, 8, .min_size = 64, .max_size = 64 << 10),
+		"pmem_memmove_persist(d, s, n), s = d + 8, from 64 B",
+		loop_memmove_down, 8, .min_size = 64),
 	DIST_MOVE(OP_MEMMOVE_UP_D4K, "memmove_persist_up/d4K",
-		"pmem_memmove_persist(d, s, n), d = s + 4096, from 64 KiB",
-		loop_memmove_up, MAX_MOVE_DIST, .min_size = 64 << 10),
+		"pmem_memmove_persist(d, s, n), d = s + 4096, from 8 KiB",
+		loop_memmove_up, MAX_MOVE_DIST, .min_size = 8 << 10),
 	DIST_MOVE(OP_MEMMOVE_DOWN_D4K, "memmove_persist_down/d4K",
-		"pmem_memmove_persist(d, s, n), s = d + 4096, from 64 KiB",
-		loop_memmove_down, MAX_MOVE_DIST, .min_size = 64 << 10),
+		"pmem_memmove_persist(d, s, n), s = d + 4096, from 8 KiB",
+		loop_memmove_down, MAX_MOVE_DIST, .min_size = 8 << 10),
+	DIST_MOVE(OP_MEMMOVE_UP_D64K, "memmove_persist_up/d64K",
+		"pmem_memmove_persist(d, s, n), d = s + 65536, from 128 KiB",
+		loop_memmove_up, 64 << 10, .min_size = 128 << 10),
+	DIST_MOVE(OP_MEMMOVE_DOWN_D64K, "memmove_persist_down/d64K",
+		"pmem_memmove_persist(d, s, n), s = d + 65536, from 128 KiB",
+		loop_memmove_down, 64 << 10, .min_size = 128 << 10),
+	DIST_MOVE(OP_MEMMOVE_UP_QUARTER, "memmove_persist_up/dn4",
+		"pmem_memmove_persist(d, s, n), d = s + n/4, from 4 KiB",
+		loop_memmove_up, 0, .dist_div = 4, .min_size = 4 << 10),
+	DIST_MOVE(OP_MEMMOVE_DOWN_QUARTER, "memmove_persist_down/dn4",
+		"pmem_memmove_persist(d, s, n), s = d + n/4, from 4 KiB",
+		loop_memmove_down, 0, .dist_div = 4, .min_size = 4 << 10),
+	DIST_MOVE(OP_MEMMOVE_UP_HALF, "memmove_persist_up/dn2",
+		"pmem_memmove_persist(d, s, n), d = s + n/2, from 4 KiB",
+		loop_memmove_up, 0, .dist_div = 2, .min_size = 4 << 10),
+	DIST_MOVE(OP_MEMMOVE_DOWN_HALF, "memmove_persist_down/dn2",
+		"pmem_memmove_persist(d, s, n), s = d + n/2, from 4 KiB",
+		loop_memmove_down, 0, .dist_div = 2, .min_size = 4 << 10),
 	[OP_IS_PMEM_1] = { .name = "is_pmem/1map",
 		.what = "pmem_is_pmem(d, n) on DRAM, 1 live pmem_map_file "
 			"mapping",
@@ -438,14 +464,8 @@ check_case(const struct lib *l, struct bcase *c, int *result, char *why,
 	memcpy(want, slot, span);
 	d = DST(c);
 	s = SRC(c);
-	switch (id) {
+	switch (Ops[id].move ? OP_MEMMOVE_UP : id) {
 	case OP_MEMMOVE_UP:
-	case OP_MEMMOVE_HOT:
-	case OP_MEMMOVE_DOWN:
-	case OP_MEMMOVE_UP_D8:
-	case OP_MEMMOVE_DOWN_D8:
-	case OP_MEMMOVE_UP_D4K:
-	case OP_MEMMOVE_DOWN_D4K:
 		move_addrs(c, Ops[id].loop == loop_memmove_up, &d, &s);
 		memmove(want + (d - slot), want + (s - slot), c->size);
 		ret = move(l, c, d, s);
@@ -489,21 +509,32 @@ check_case(const struct lib *l, struct bcase *c, int *result, char *why,
 	return rc;
 }
 
+/* whether name contains one of list's comma-separated words */
+static int
+list_contains(const char *list, const char *name, int whole)
+{
+	char *copy = strdup(list), *tok, *save = NULL;
+	int hit = 0;
+
+	for (tok = strtok_r(copy, ",", &save); tok != NULL && !hit;
+			tok = strtok_r(NULL, ",", &save))
+		hit = whole ? strcmp(name, tok) == 0 : strstr(name, tok) != NULL;
+	free(copy);
+	return hit;
+}
+
+/* whether list's comma-separated words include name itself */
+int
+list_has(const char *list, const char *name)
+{
+	return list_contains(list, name, 1);
+}
 
 int
 filter_match(const struct bench *bn, const char *name)
 {
-	char *copy, *tok, *save = NULL;
-	int hit = 0;
-
-	if (bn->opt.filter == NULL)
-		return 1;
-	copy = strdup(bn->opt.filter);
-	for (tok = strtok_r(copy, ",", &save); tok != NULL && !hit;
-			tok = strtok_r(NULL, ",", &save))
-		hit = strstr(name, tok) != NULL;
-	free(copy);
-	return hit;
+	return bn->opt.filter == NULL ||
+		list_contains(bn->opt.filter, name, 0);
 }
 
 /* Every operation the filter keeps at every size it takes. */

@@ -133,6 +133,20 @@ choice_contenders(struct bench *bn, struct pass *p)
 		"library" });
 }
 
+/* --contenders: keeps the default and the settings the list names */
+static void
+keep_listed(const struct bench *bn, struct pass *p)
+{
+	unsigned i, n = 1;
+
+	if (bn->opt.contenders == NULL)
+		return;
+	for (i = 1; i < p->nv; i++)
+		if (list_has(bn->opt.contenders, p->v[i].label))
+			p->v[n++] = p->v[i];
+	p->nv = n;
+}
+
 static void
 refset_contenders(struct bench *bn, struct pass *p)
 {
@@ -580,6 +594,7 @@ run_pass(struct bench *bn, int choices, char *src, char *dst,
 		choice_contenders(bn, p);
 	else
 		refset_contenders(bn, p);
+	keep_listed(bn, p);
 	pass_intro(bn, p);
 	if (load_contenders(bn, p) != 0) {
 		out("SKIP: could not load the extra instances (see "

@@ -152,7 +152,7 @@ measure_limits(struct bench *bn, char *src, char *dst)
 			bn->lim_ns[i][j] = NAN;
 		if (size_seen(bn, i))
 			continue;
-		geometry(bn, c.size, &c.stride, &c.nslots);
+		geometry(bn, c.size, 0, &c.stride, &c.nslots);
 		c.op = &od;
 		for (j = 0; j < NLIMS; j++) {
 			if (!lim_available(bn, &Lims[j], c.size))

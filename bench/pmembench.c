@@ -61,6 +61,9 @@ usage(FILE *f)
 "  --choices-time SEC  target run time of each extra pass (default 140,\n"
 "                    quick 8)\n"
 "  --choices-rounds MIN,MAX  rounds per case there (default 3,40)\n"
+"  --contenders LIST only these settings of the choices and\n"
+"                    reference-settings passes, by column name (e.g.\n"
+"                    F_NT,F_T); the default always runs\n"
 "  --dir DIR         where to create mapped files (default $TMPDIR, /tmp)\n"
 "  --out FILE        also write the report to FILE\n"
 "  --cpu-slug        print the name reports of this CPU are kept under in\n"
@@ -160,7 +163,7 @@ parse_args(struct bench *bn, int argc, char **argv)
 	enum { O_REF = 256, O_OURS, O_QUICK, O_FILTER, O_SIZES, O_ENVB,
 		O_ENVR, O_ENVO, O_TIME, O_TRIAL, O_PAIRS, O_COLD, O_NOLIM,
 		O_DIR, O_OUT, O_PASSES, O_NOCH, O_CHONLY, O_CHTIME,
-		O_CHROUNDS, O_SLUG, O_HELP };
+		O_CHROUNDS, O_CONT, O_SLUG, O_HELP };
 	static const struct option lo[] = {
 		{ "ref", required_argument, NULL, O_REF },
 		{ "ours", required_argument, NULL, O_OURS },
@@ -182,6 +185,7 @@ parse_args(struct bench *bn, int argc, char **argv)
 		{ "choices-only", no_argument, NULL, O_CHONLY },
 		{ "choices-time", required_argument, NULL, O_CHTIME },
 		{ "choices-rounds", required_argument, NULL, O_CHROUNDS },
+		{ "contenders", required_argument, NULL, O_CONT },
 		{ "cpu-slug", no_argument, NULL, O_SLUG },
 		{ "help", no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 },
@@ -227,6 +231,7 @@ parse_args(struct bench *bn, int argc, char **argv)
 			parse_pair(optarg, o->pass_rounds);
 			rounds_set = 1;
 			break;
+		case O_CONT: o->contenders = optarg; break;
 		case O_SLUG: print_slug(); exit(0);
 		case O_HELP: usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
@@ -348,7 +353,8 @@ main(int argc, char **argv)
 		size_t stride;
 		unsigned n;
 
-		geometry(bn, bn->sizes[i].size, &stride, &n);
+		geometry(bn, bn->sizes[i].size,
+			move_room(bn->sizes[i].size), &stride, &n);
 		if (stride * n > arena)
 			arena = stride * n;
 		make_map_file(bn->sizes[i].size);

@@ -224,7 +224,9 @@ case_init(struct bench *bn, struct bcase *c, const struct tcase *t, char *src,
 	c->shift = c->size >= 128 ? 64 : (c->size + 1) / 2;
 	if (t->op->dist)
 		c->shift = t->op->dist;
-	geometry(bn, c->size, &c->stride, &c->nslots);
+	if (t->op->dist_div)
+		c->shift = c->size / t->op->dist_div;
+	geometry(bn, c->size, c->shift, &c->stride, &c->nslots);
 	if (t->op->hot)
 		c->nslots = 1;
 	if (t->op->file)

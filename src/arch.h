@@ -42,6 +42,9 @@ struct arch_choice {
 	struct memset_kernel memset[MEM_KINDS];
 	/* set by the generic layer from llc_size; the arch may lower it */
 	size_t overlap_movnt_min;
+	/* far whole-line overlapping moves (funcs.h); SIZE_MAX: none */
+	size_t overlap_far_dist;
+	size_t overlap_far_movnt_min;
 };
 
 /*

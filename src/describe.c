@@ -37,5 +37,9 @@ pmem_describe(describe_func emit)
 		emitf(emit, "overlapping moves: ordinary stores below %zu "
 			"bytes (the CPU policy's limit or half the last-level "
 			"cache, the smaller)", Funcs.overlap_movnt_min);
+	if (Funcs.overlap_far_dist != SIZE_MAX)
+		emitf(emit, "far overlapping moves: ordinary stores below %zu "
+			"bytes where whole lines lie %zu bytes or more apart",
+			Funcs.overlap_far_movnt_min, Funcs.overlap_far_dist);
 	vg_describe(emit);
 }

@@ -83,6 +83,12 @@ struct pmem_funcs {
 	memset_func memset[MEM_KINDS];
 	size_t movnt_threshold;	/* smallest unflagged copy using MEM_MOVNT */
 	size_t overlap_movnt_min; /* ... unflagged overlapping move */
+	/*
+	 * ... overlapping move at least overlap_far_dist apart that writes
+	 * whole lines (dst and len line multiples); SIZE_MAX: no such rule
+	 */
+	size_t overlap_far_dist;
+	size_t overlap_far_movnt_min;
 	int has_hw_drain;
 	struct pmem_funcs_names names;
 };

@@ -108,6 +108,8 @@ fill_funcs(struct pmem_funcs *f, const struct arch_choice *c)
 	if (c->caches != NULL)
 		f->names.caches = c->caches;
 	f->overlap_movnt_min = c->overlap_movnt_min;
+	f->overlap_far_dist = c->overlap_far_dist;
+	f->overlap_far_movnt_min = c->overlap_far_movnt_min;
 	f->names.flush = c->flush.name;
 	f->names.deep_flush = c->deep_flush.name;
 	f->names.fence = c->fence.name;
@@ -139,6 +141,8 @@ pmem_init(void)
 	Funcs.movnt_threshold = movnt_threshold();
 	policy.llc_size = plat_llc_size();
 	choice.overlap_movnt_min = overlap_movnt_min(policy.llc_size);
+	choice.overlap_far_dist = SIZE_MAX;
+	choice.overlap_far_movnt_min = SIZE_MAX;
 	arch_init(&choice, &policy);
 	int generic = !policy.use_movnt && apply_no_movnt(&choice);
 

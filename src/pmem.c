@@ -62,18 +62,32 @@ mem_kind(size_t len, unsigned flags)
  * cache, and streaming stores to cached lines force them out first. Plain
  * stores plus a flush measured 2-3x faster for 256 B - 8 MiB moves
  * (bench: memmove_persist_up/down, memmove_persist_up/hot), so unflagged
- * overlapping moves use them up to half the last-level cache (init.c
- * says why not beyond). An explicit NONTEMPORAL/WC flag is still honoured.
+ * overlapping moves use them up to the CPU's limit (x86_64/policy.rows)
+ * and half the last-level cache (init.c says why not beyond).
+ *
+ * The distance matters too. A move whose source lies far from its
+ * destination is a copy for most of its lines, and one that writes whole
+ * lines streams them with no write-back at all; where the policy says so,
+ * such a far whole-line move keeps ordinary stores only below a smaller
+ * size (Funcs.overlap_far_*). An explicit NONTEMPORAL/WC or TEMPORAL/WB
+ * flag is still honoured.
  */
 static force_inline enum mem_kind
 move_kind(const void *dst, const void *src, size_t len, unsigned flags)
 {
-	uintptr_t dist = (uintptr_t)dst - (uintptr_t)src;
+	uintptr_t up = (uintptr_t)dst - (uintptr_t)src;
+	uintptr_t dist = up < -up ? up : -up;
 
 	if (!(flags & (MEM_F_MOVNT | MEM_F_MOV | PMEM_F_MEM_NOFLUSH)) &&
-			(dist < len || -dist < len) &&
-			len < Funcs.overlap_movnt_min)
-		return MEM_MOV;
+			dist < len) {
+		size_t below = Funcs.overlap_movnt_min;
+
+		if (dist >= Funcs.overlap_far_dist &&
+				(((uintptr_t)dst | len) & CACHELINE_MASK) == 0)
+			below = Funcs.overlap_far_movnt_min;
+		if (len < below)
+			return MEM_MOV;
+	}
 	return mem_kind(len, flags);
 }
 

@@ -140,6 +140,23 @@ overlap_limit(const struct x86_policy *row, const struct cpu_model *m,
 	return MIN(row->overlap_mov_below, llc ? llc / 2 : SIZE_MAX);
 }
 
+/*
+ * Far whole-line overlapping moves stop using ordinary stores at the
+ * row's smaller size; never later than other overlapping moves do.
+ */
+static void
+far_overlap(struct arch_choice *c, const struct x86_policy *row)
+{
+	if (row->far_dist == 0)
+		return;
+	c->overlap_far_dist = row->far_dist;
+	c->overlap_far_movnt_min = MIN(row->far_mov_below,
+		c->overlap_movnt_min);
+	LOG(3, "overlapping moves of whole lines at least %zu bytes apart: "
+		"ordinary stores below %zu bytes", c->overlap_far_dist,
+		c->overlap_far_movnt_min);
+}
+
 size_t Prefetch_ahead;
 size_t Line_stream_copy_min = LINE_STREAM_COPY_MIN;
 
@@ -174,6 +191,7 @@ arch_init(struct arch_choice *c, const struct pmem_policy *policy)
 	Prefetch_ahead = row->prefetch_ahead;
 	c->overlap_movnt_min = MIN(c->overlap_movnt_min,
 		overlap_limit(row, &model, policy->llc_size));
+	far_overlap(c, row);
 	c->flush = Flushes[used];
 	c->deep_flush = Flushes[real];
 	c->fence = (struct fence_row){ fence_sfence, "sfence" };

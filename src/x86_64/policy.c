@@ -19,9 +19,10 @@
 
 static const struct x86_policy Rows[] = {
 #define POLICY_ROW(vendor, family, model, needs, mov, copy, fill, wc, \
-		subline, prefetch, overlap, name, why) \
+		subline, prefetch, overlap, far, farmov, name, why) \
 	{ name, VENDOR_##vendor, family, model, CPU_##needs, FAM_##mov, \
-		FAM_##copy, FAM_##fill, wc, subline, prefetch, overlap, why },
+		FAM_##copy, FAM_##fill, wc, subline, prefetch, overlap, far, \
+		farmov, why },
 #include "policy_rows.h"
 #undef POLICY_ROW
 };

@@ -38,6 +38,13 @@ struct x86_policy {
 	 * also stops at half the last-level cache. 0: the plain threshold.
 	 */
 	size_t overlap_mov_below;
+	/*
+	 * Overlapping moves at least far_dist apart that write whole lines
+	 * use ordinary stores only below far_mov_below (pmem.c, move_kind).
+	 * far_dist 0: the distance does not matter.
+	 */
+	size_t far_dist;
+	size_t far_mov_below;
 	const char *why;	/* the measurement: command, machine, figure */
 };
 

@@ -40,9 +40,9 @@ BEGIN {
 
 /^[^ \t]/ {
 	end_row()
-	need(NF == 11, "a row has 11 fields, this one " NF)
+	need(NF == 13, "a row has 13 fields, this one " NF)
 	need($1 ~ /^(INTEL|AMD|OTHER)$/, "vendor " $1 ": INTEL, AMD or OTHER")
-	for (i = 2; i <= 11; i++) {
+	for (i = 2; i <= 13; i++) {
 		if (i >= 4 && i <= 7)
 			need($i ~ /^[A-Z][A-Z0-9]*$/, "field " i ": a name, not " $i)
 		else if (i == 11)
@@ -51,8 +51,9 @@ BEGIN {
 			need($i ~ /^[0-9]+$/, "field " i ": a number, not " $i)
 	}
 	need($8 ~ /^[01]$/ && $9 ~ /^[01]$/, "wc and subline are 0 or 1")
+	need(($12 == 0) == ($13 == 0), "far and farmov are both 0 or neither")
 	row = $1
-	for (i = 2; i <= 11; i++)
+	for (i = 2; i <= 13; i++)
 		row = row ", " $i
 	row_line = FNR
 	any_vendor = ($1 == "OTHER" && $2 == 0 && $3 == 0 && $4 == "ANY")
