@@ -365,28 +365,44 @@ test_policy_rows(void **state)
 /*
  * Overlapping moves use ordinary stores below the row's limit and half
  * the last-level cache; where CPUID and sysfs disagree the smaller size
- * counts, and an unknown size leaves the row's limit.
+ * counts, and an unknown size leaves the row's limit. A row with a far
+ * rule names the distance from which whole-line moves count as far and
+ * its own smaller limit for them, which the general limit caps (a small
+ * cache lowers both); other rows leave the distance at SIZE_MAX.
  */
+#define NO_FAR SIZE_MAX, SIZE_MAX
+
 static void
 test_overlap_streaming_size(void **state)
 {
 	static const struct {
 		const struct cpu *cpu;
-		size_t cpuid_llc, sysfs_llc, want;
+		size_t cpuid_llc, sysfs_llc, want, far_dist, far_want;
 	} cases[] = {
-		{ &Xeon, 260 * MiB, 260 * MiB, 64 << 10 },
-		{ &Xeon, 0, 0, 64 << 10 },
-		{ &Xeon, 64 << 10, 0, 32 << 10 },
-		{ &Xeon167, 480 * MiB, 480 * MiB, 512 << 10 },
-		{ &Xeon167, 0, 0, 512 << 10 },
-		{ &Zen5, 32 * MiB, 0, 8192 },
-		{ &Zen3, 32 * MiB, 256 * MiB, 16 * MiB },
-		{ &Zen3, 256 * MiB, 32 * MiB, 16 * MiB },
-		{ &Zen3, 0, 32 * MiB, 16 * MiB },
-		{ &Zen3, 0, 0, SIZE_MAX },
-		{ &Client, 30 * MiB, 30 * MiB, 64 << 10 },
-		{ &Hygon, 0, 8 * MiB, 0 },
+		{ &Xeon, 260 * MiB, 260 * MiB, 64 << 10, NO_FAR },
+		{ &Xeon, 0, 0, 64 << 10, NO_FAR },
+		{ &Xeon, 64 << 10, 0, 32 << 10, NO_FAR },
+		{ &Xeon167, 480 * MiB, 480 * MiB, 512 << 10, 32 << 10,
+			64 << 10 },
+		{ &Xeon167, 0, 0, 512 << 10, 32 << 10, 64 << 10 },
+		/* half of 64 KiB caps the far limit of 64 KiB too */
+		{ &Xeon167, 64 << 10, 0, 32 << 10, 32 << 10, 32 << 10 },
+		{ &Xeon167, 0, 128 << 10, 64 << 10, 32 << 10, 64 << 10 },
+		{ &Xeon167_no_movdir64b, 480 * MiB, 0, 512 << 10, 32 << 10,
+			64 << 10 },
+		{ &Zen5, 32 * MiB, 0, 12288, 64, 4096 },
+		{ &Zen5, 0, 0, 12288, 64, 4096 },
+		{ &Zen5, 0, 4096, 2048, 64, 2048 },
+		{ &Zen3, 32 * MiB, 256 * MiB, 16 * MiB, NO_FAR },
+		{ &Zen3, 256 * MiB, 32 * MiB, 16 * MiB, NO_FAR },
+		{ &Zen3, 0, 32 * MiB, 16 * MiB, NO_FAR },
+		{ &Zen3, 0, 0, SIZE_MAX, NO_FAR },
+		{ &Zen4, 32 * MiB, 32 * MiB, 16 * MiB, NO_FAR },
+		{ &Client, 30 * MiB, 30 * MiB, 64 << 10, NO_FAR },
+		{ &Hygon, 0, 8 * MiB, 0, NO_FAR },
+		{ &Old, 0, 0, 0, NO_FAR },
 	};
+	int bad = 0;
 
 	(void) state;
 	set_env("");
@@ -395,12 +411,22 @@ test_overlap_streaming_size(void **state)
 		Fake_model.llc_size = cases[i].cpuid_llc;
 		Fake_llc = cases[i].sysfs_llc;
 		pmem_init();
-		if (Funcs.overlap_movnt_min != cases[i].want)
-			fail_msg("case %zu (%s): %zu, want %zu", i,
+		if (Funcs.overlap_movnt_min != cases[i].want ||
+				Funcs.overlap_far_dist != cases[i].far_dist ||
+				(cases[i].far_dist != SIZE_MAX &&
+				Funcs.overlap_far_movnt_min !=
+				cases[i].far_want)) {
+			print_error("case %zu (%s): %zu, far %zu from %zu; "
+				"want %zu, far %zu from %zu\n", i,
 				cases[i].cpu->name, Funcs.overlap_movnt_min,
-				cases[i].want);
+				Funcs.overlap_far_movnt_min,
+				Funcs.overlap_far_dist, cases[i].want,
+				cases[i].far_want, cases[i].far_dist);
+			bad++;
+		}
 	}
 	Fake_llc = 32 * MiB;
+	assert_int_equal(bad, 0);
 }
 
 int
