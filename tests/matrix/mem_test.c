@@ -5,7 +5,9 @@
  * destination offset, larger sizes, overlaps both ways, every flag set,
  * guard bytes. "probe" mode only makes one call of each kind, so that a
  * level-15 debug log shows which kernels ran; "overlap N" moves across
- * the size from which overlapping moves stream.
+ * the size from which overlapping moves stream, "far DIST LEN DIR DOFF"
+ * makes one overlapping move of LEN bytes DIST apart to a line-aligned
+ * dst + DOFF, above its source (DIR "up") or below it ("down").
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,41 +81,84 @@ one(int op, size_t doff, size_t soff, size_t len, unsigned flags)
 	return 0;
 }
 
+/*
+ * An unflagged move of len bytes between Dst + 64 + skew and dist bytes
+ * above it, compared with memmove. Dst is line-aligned where the caller
+ * needs to know whether the move writes whole lines.
+ */
 static int
-overlap(size_t len, size_t dist, int dst_above)
+overlap_at(size_t len, size_t dist, int dst_above, size_t skew)
 {
-	size_t span = len + dist + 256;
+	size_t span = len + dist + skew + 256, lo = 64 + skew;
 
 	rnd_fill(&Seed, Dst, span);
 	memcpy(Ref, Dst, span);
-	char *a = Dst + 64, *b = Dst + 64 + dist;
+	char *a = Dst + lo, *b = Dst + lo + dist;
 
 	pmem_memmove(dst_above ? b : a, dst_above ? a : b, len, 0);
-	memmove(dst_above ? Ref + 64 + dist : Ref + 64,
-		dst_above ? Ref + 64 : Ref + 64 + dist, len);
+	memmove(dst_above ? Ref + lo + dist : Ref + lo,
+		dst_above ? Ref + lo : Ref + lo + dist, len);
 	if (memcmp(Dst, Ref, span) != 0) {
-		tl_fail("overlap mismatch len %zu dist %zu %s", len, dist,
-			dst_above ? "dst>src" : "dst<src");
+		tl_fail("overlap mismatch len %zu dist %zu %s skew %zu", len,
+			dist, dst_above ? "dst>src" : "dst<src", skew);
 		return 1;
 	}
 	return 0;
 }
 
+static int
+overlap(size_t len, size_t dist, int dst_above)
+{
+	return overlap_at(len, dist, dst_above, 0);
+}
+
+/* line-aligned buffers of n bytes, for the kernels a log names */
+static int
+aligned_bufs(size_t n)
+{
+	free(Dst);
+	free(Ref);
+	Dst = aligned_alloc(64, n);
+	Ref = aligned_alloc(64, n);
+	return Dst && Ref ? 0 : -1;
+}
+
 /*
  * "overlap N": one overlapping move just below N bytes and one of N, the
  * size from which unflagged overlapping moves stream (a level-15 log
- * shows the kernels); both must still move the data right.
+ * shows the kernels); both must still move the data right. The dst is
+ * one byte past a line, so that neither writes whole lines and a far
+ * rule (move_kind) cannot decide instead.
  */
 static int
 overlap_edge(size_t n)
 {
-	free(Dst);
-	free(Ref);
-	Dst = malloc(n + 4096);
-	Ref = malloc(n + 4096);
-	if (!Dst || !Ref || n < 128)
+	if (n < 128 || aligned_bufs(n + 4096) != 0)
 		return 2;
-	return overlap(n - 1, 64, 1) | overlap(n, 64, 1);
+	return overlap_at(n - 1, 64, 1, 1) | overlap_at(n, 64, 1, 1);
+}
+
+/*
+ * "far DIST LEN DIR DOFF": one overlapping move, the only pmem call, so
+ * that a level-15 log names the kernel the library chose for it. DOFF 0
+ * makes a line-aligned dst: with LEN a multiple of 64 the move writes
+ * whole lines.
+ */
+static int
+far_move(char *argv[])
+{
+	size_t dist = strtoull(argv[2], NULL, 0);
+	size_t len = strtoull(argv[3], NULL, 0);
+	size_t doff = strtoull(argv[5], NULL, 0);
+	int up = strcmp(argv[4], "up") == 0;
+
+	if (dist == 0 || dist >= len || doff > 63 ||
+			(!up && strcmp(argv[4], "down") != 0) ||
+			aligned_bufs(len + dist + 512) != 0)
+		return 2;
+	/* the source below dst starts a line, so that dst + doff does */
+	return overlap_at(len, dist, up, up ? (64 - dist % 64 + doff) % 64 :
+		doff);
 }
 
 int
@@ -122,6 +167,8 @@ main(int argc, char *argv[])
 	int probe = argc > 1 && strcmp(argv[1], "probe") == 0;
 	int bad = 0;
 
+	if (argc == 6 && strcmp(argv[1], "far") == 0)
+		return far_move(argv);
 	Dst = malloc(BUF);
 	Ref = malloc(BUF);
 	Src = malloc(BUF);

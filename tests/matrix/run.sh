@@ -45,25 +45,26 @@ model=$(grep -m1 '^model[[:space:]]*:' /proc/cpuinfo | tr -dc '0-9')
 # overlap", families in lower case. Which row applies is decided here,
 # from /proc/cpuinfo.
 policy_row() {
-	local v f m needs mov copy fill wc subline prefetch overlap
+	local v f m needs mov copy fill wc subline prefetch overlap far farmov
 	while read -r v f m needs mov copy fill wc subline prefetch \
-	    overlap; do
+	    overlap far farmov; do
 		[ "$v" = OTHER ] || [ "$v" = "$vendor" ] || continue
 		[ "$f" = 0 ] || [ "$f" = "$family" ] || continue
 		[ "$m" = 0 ] || [ "$m" = "$model" ] || continue
 		[ "$needs" = ANY ] || has "${needs,,}" || continue
 		echo "${mov,,} ${copy,,} ${fill,,} $wc $subline $prefetch" \
-			"$overlap"
+			"$overlap $far $farmov"
 		return
 	done < <(grep '^[A-Z]' "$PMEM_TOPDIR/src/x86_64/policy.rows")
 }
 read -r row_mov row_copy row_fill row_wc row_subline row_prefetch row_overlap \
-	< <(policy_row)
+	row_far row_farmov < <(policy_row)
 echo "policy row for $vendor family $family model $model:" \
 	"ordinary $row_mov," \
 	"streaming copies $row_copy, fills $row_fill, WC barrier $row_wc," \
 	"streamed partial lines $row_subline, prefetch $row_prefetch," \
-	"overlap limit $row_overlap"
+	"overlap limit $row_overlap, far moves from $row_far apart below" \
+	"$row_farmov"
 
 # the environment narrows or widens a family: PMEM_AVX=0 leaves SSE2,
 # PMEM_AVX512F=0 forbids AVX-512, PMEM_AVX512F=1 asks for it
@@ -222,12 +223,10 @@ sysfs_llc() {
 	echo $best
 }
 
-# Unflagged overlapping moves use ordinary stores below the policy row's
-# limit and half the last-level cache (CPUID and sysfs, the smaller when
-# both know it), and stream from there: the describe line names that size
-# and the kernels change there. A limit at or below the non-temporal
-# threshold leaves the threshold to decide.
-overlap_boundary() {
+# The size from which unflagged overlapping moves stream: the policy
+# row's limit and half the last-level cache (CPUID and sysfs, the smaller
+# when both know it); -1 when neither the row nor the cache size sets one.
+overlap_limit() {
 	local cpuid sys llc n
 	cpuid=$("$out/llc_cpuid") sys=$(sysfs_llc)
 	llc=$cpuid
@@ -240,13 +239,43 @@ overlap_boundary() {
 			n=$((llc / 2))
 		fi
 	fi
+	echo "$n"
+}
+
+# the describe line of the far rule: present with the row's distance and
+# limit where the row has one, absent otherwise
+far_described() {
+	local lim=$1
+	if [ "$row_far" = 0 ]; then
+		! grep -q "far overlapping moves" "$log" ||
+			{ grep "far overlapping" "$log"; return 1; }
+		return
+	fi
+	grep -q "far overlapping moves: ordinary stores below $lim bytes $(
+		)where whole lines lie $row_far bytes or more apart" "$log" ||
+		{ echo "no far rule of $lim from $row_far in the log:"
+		  grep -i "overlapping" "$log"; return 1; }
+}
+
+# Unflagged overlapping moves use ordinary stores below the policy row's
+# limit and half the last-level cache, and stream from there: the describe
+# line names that size and the kernels change there. A limit at or below
+# the non-temporal threshold leaves the threshold to decide. The moves are
+# to one byte past a line, so a row's far rule for moves that write whole
+# lines does not decide instead (far_boundary checks that).
+overlap_boundary() {
+	local n far_lim
+	n=$(overlap_limit)
 	[ "$n" = -1 ] && { echo "no limit: cache size unknown"; return 77; }
+	far_lim=$n
+	[ "$row_far" != 0 ] && [ "$row_farmov" -lt "$n" ] && far_lim=$row_farmov
 	if [ "$n" -le 256 ]; then
 		LD_LIBRARY_PATH="$PMEM_DEBUG_LIBDIR" PMEM_LOG_LEVEL=15 \
 			"$bin" overlap 4096 2>"$log" || return 1
 		grep -q "overlapping moves: as other copies" "$log" &&
 		grep -Eq "memmove_movnt_[a-z0-9_]+\] dst .* len 4096\$" "$log" ||
 			{ grep -E 'overlapping|len 4096$' "$log"; return 1; }
+		far_described "$far_lim"
 		return
 	fi
 	LD_LIBRARY_PATH="$PMEM_DEBUG_LIBDIR" PMEM_LOG_LEVEL=15 \
@@ -255,8 +284,65 @@ overlap_boundary() {
 	grep -Eq "memmove_mov_[a-z0-9_]+\] dst .* len $((n - 1))\$" "$log" &&
 	grep -Eq "memmove_movnt_[a-z0-9_]+\] dst .* len $n\$" "$log" ||
 		{ grep -E 'overlapping|len '"$((n - 1))"'$|len '"$n"'$' "$log"; return 1; }
+	far_described "$far_lim"
 }
 
+# far_move KIND DIST LEN DIR DOFF: one unflagged move of LEN bytes DIST
+# apart to a line-aligned dst + DOFF, above (up) or below (down) its
+# source, must move the data right, and the level-15 log must name a
+# memmove_KIND_ kernel for it ($far_env: the environment it runs under)
+far_move() {
+	local kind=$1 dist=$2 len=$3 dir=$4 doff=$5
+	# shellcheck disable=SC2086
+	env $far_env LD_LIBRARY_PATH="$PMEM_DEBUG_LIBDIR" PMEM_LOG_LEVEL=15 \
+		"$bin" far "$dist" "$len" "$dir" "$doff" 2>"$log" ||
+		{ echo "far $dist $len $dir $doff: the move failed"; return 1; }
+	grep -Eq "memmove_${kind}_[a-z0-9_]+\] dst .* len $len\$" "$log" && return
+	echo "[${far_env:-defaults}] a move of $len bytes $dist apart, dst" \
+		"$dir at a line + $doff: want memmove_${kind}_*, the log says:"
+	grep -E "memmove_[a-z0-9_]+\] dst .* len $len\$|overlapping" "$log"
+	return 1
+}
+
+# Whole-line overlapping moves (dst and length multiples of 64) that lie
+# the policy row's far distance or more apart stream from the row's far
+# limit (capped by the overlap limit), the other moves of that size keep
+# ordinary stores: one line shorter, one byte nearer, a dst off its line,
+# one byte longer. Both directions, under each environment of envs_far
+# (the limits are the same under each; only the kernel names change).
+far_boundary() {
+	local n lim dir near bad=0 e
+	if [ "$row_far" = 0 ]; then
+		echo "the policy row for this CPU has no far rule"
+		return 77
+	fi
+	n=$(overlap_limit)
+	[ "$n" = -1 ] && n=$((1 << 62))
+	lim=$row_farmov
+	[ "$n" -lt "$lim" ] && lim=$n
+	if [ "$lim" -le 256 ] || [ "$row_far" -ge $((lim - 64)) ]; then
+		echo "far limit $lim from $row_far apart: at or below the" \
+			"threshold, or no whole-line move below it overlaps"
+		return 77
+	fi
+	near=$((row_far - 1))
+	for e in "${envs_far[@]}"; do
+		far_env=$e
+		for dir in up down; do
+			far_move mov "$row_far" $((lim - 64)) $dir 0 &&
+			far_move movnt "$row_far" "$lim" $dir 0 || bad=1
+			[ $((lim + 1)) -lt "$n" ] || continue
+			# outside the far rule: the overlap limit decides
+			if [ "$near" -ge 1 ]; then
+				far_move mov "$near" "$lim" $dir 0 || bad=1
+			fi
+			far_move mov "$row_far" "$lim" $dir 1 &&
+			far_move mov "$row_far" $((lim + 1)) $dir 0 || bad=1
+		done
+	done
+	far_env=
+	return $bad
+}
 # the default threshold: 255 bytes with ordinary stores, 256 streaming, for
 # copies and fills alike
 threshold_edge() {
@@ -313,6 +399,13 @@ check "matrix: each line's streaming stores are issued together" \
 	nt_lines_together
 check "matrix: overlapping moves stream from the policy's limit (row $row_overlap, half the LLC)" \
 	overlap_boundary
+# PMEM_NO_MOVNT=1 streams nothing and PMEM_MOVNT_THRESHOLD moves the
+# threshold under the limits, so far_boundary runs where the limits hold:
+# the defaults and settings that only rename the kernels
+envs_far=("" "PMEM_AVX=0" "PMEM_AVX512F=1 PMEM_MOVDIR64B=1"
+	"PMEM_NO_CLWB=1 PMEM_WC_WORKAROUND=1")
+check "matrix: far whole-line overlapping moves stream from the row's far limit (row $row_far apart, $row_farmov)" \
+	far_boundary
 has avx512f || skip "matrix: avx512f kernels not run: CPU has no AVX-512F"
 has movdir64b || skip "matrix: movdir64b kernels not run: CPU has no MOVDIR64B"
 summary
