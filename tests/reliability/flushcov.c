@@ -3,8 +3,10 @@
  * Flush coverage of every copy/fill kernel: each one the arch lists (and
  * the generic kernels) is run over every size up to 1 KiB and a sample up to
  * 1 MiB, at every destination offset in a line, forwards, backwards and as
- * a fill, with the kernel files built with -DPMEM_TRACE; the recorded
- * stores, streams, flushes and fences must leave every line persistent.
+ * a fill, and over whole-line overlapping moves to an aligned dst both
+ * ways (the far moves unflagged calls stream), with the kernel files built
+ * with -DPMEM_TRACE; the recorded stores, streams, flushes and fences must
+ * leave every line persistent.
  *
  * Usage: flushcov [selftest]
  */
@@ -55,60 +57,104 @@ struct mutation {
 
 static const struct mutation No_mutation = { EV_FLUSH, -1, 0 };
 
+/* one kernel call: where it writes, what it reads, and how to name it */
+struct call {
+	enum op op;
+	char *d;
+	const char *s;
+	size_t len;
+	int c;
+	char where[48];		/* "dst+OFF" or "DIST B apart" */
+};
+
+/* the call run_variant makes for an operation, a length and a dst offset */
+static struct call
+place(enum op op, size_t len, size_t off)
+{
+	struct call k = { op, Buf + MARGIN + off, NULL, len,
+		(int)(len * 7 + off) & 0xff, "" };
+
+	snprintf(k.where, sizeof(k.where), "dst+%zu", off);
+	if (op == OP_BW)
+		k.d += (len + 63) & ~(size_t)63;	/* room for src below */
+	if (op == OP_BW) {
+		/* dst inside src: the kernel must walk down */
+		size_t delta = len > 1 ? 1 + (len / 2 + off) % (len - 1) : 1;
+
+		k.s = k.d - delta;
+	} else if (op == OP_FW && (off & 1)) {
+		k.s = k.d + 1 + (len / 3);	/* dst below an overlapping src */
+	} else {
+		k.s = Src + (off * 5) % 64;
+	}
+	return k;
+}
+
+/*
+ * A move of whole lines to a line-aligned dst, dist bytes from its
+ * overlapping source: the moves that unflagged calls stream from the
+ * policy's far limit (pmem.c, move_kind), walking up (OP_FW, dst below
+ * src) or down (OP_BW, dst above src).
+ */
+static struct call
+place_far(enum op op, size_t len, size_t dist)
+{
+	char *lo = Buf + MARGIN;
+	struct call k = { op, op == OP_FW ? lo : lo + dist,
+		op == OP_FW ? lo + dist : lo, len, 0, "" };
+
+	snprintf(k.where, sizeof(k.where), "%zu B apart", dist);
+	return k;
+}
+
 /*
  * Runs one call and checks trace and data; returns 0 when both are
  * right. With a mutation, the trace is altered before the check.
  */
 static int
-run_one(const struct variant *v, enum op op, size_t len, size_t off,
+run_call(const struct variant *v, const struct call *k,
 	const struct mutation *m, int quiet)
 {
-	char *d = Buf + MARGIN + off;
-	const char *s;
-
-	if (op == OP_BW)
-		d += (len + 63) & ~(size_t)63;	/* room for src below */
 	char why[256];
-	int c = (int)(len * 7 + off) & 0xff;
 
-	if (op == OP_BW) {
-		/* dst inside src: the kernel must walk down */
-		size_t delta = len > 1 ? 1 + (len / 2 + off) % (len - 1) : 1;
-
-		s = d - delta;
-	} else if (op == OP_FW && (off & 1)) {
-		s = d + 1 + (len / 3);	/* dst below an overlapping src */
-	} else {
-		s = Src + (off * 5) % 64;
-	}
-	memmove(Expected, s, len);
+	memmove(Expected, k->s, k->len);
 	trace_start();
-	if (op == OP_SET)
-		v->set(d, c, len);
+	if (k->op == OP_SET)
+		v->set(k->d, k->c, k->len);
 	else
-		v->move(d, s, len);
+		v->move(k->d, k->s, k->len);
 	trace_stop();
 	Calls++;
-	if (op == OP_SET)
-		memset(Expected, c, len);
-	if (memcmp(d, Expected, len) != 0) {
+	if (k->op == OP_SET)
+		memset(Expected, k->c, k->len);
+	if (memcmp(k->d, Expected, k->len) != 0) {
 		if (!quiet)
-			printf("  FAILED: %s %s len %zu dst+%zu: wrong data\n",
-				v->name, Op_names[op], len, off);
+			printf("  FAILED: %s %s len %zu %s: wrong data\n",
+				v->name, Op_names[k->op], k->len, k->where);
 		return -1;
 	}
 	if (m->nth >= 0)
 		trace_drop(&Trace, m->kind, (size_t)m->nth);
 	if (m->append_store)
-		trace_append(&Trace, EV_STORE, (uintptr_t)d + len - 1, 1);
-	if (trace_check_write(&Trace, (uintptr_t)d, len, &v->e, why,
+		trace_append(&Trace, EV_STORE, (uintptr_t)k->d + k->len - 1,
+			1);
+	if (trace_check_write(&Trace, (uintptr_t)k->d, k->len, &v->e, why,
 			sizeof(why)) != 0) {
 		if (!quiet)
-			printf("  FAILED: %s %s len %zu dst+%zu: %s\n",
-				v->name, Op_names[op], len, off, why);
+			printf("  FAILED: %s %s len %zu %s: %s\n", v->name,
+				Op_names[k->op], k->len, k->where, why);
 		return -1;
 	}
 	return 0;
+}
+
+static int
+run_one(const struct variant *v, enum op op, size_t len, size_t off,
+	const struct mutation *m, int quiet)
+{
+	struct call k = place(op, len, off);
+
+	return run_call(v, &k, m, quiet);
 }
 
 static const size_t Big[] = {
@@ -121,6 +167,39 @@ static int
 has_op(const struct variant *v, int op)
 {
 	return (op == OP_SET ? (void *)v->set : (void *)v->move) != NULL;
+}
+
+/*
+ * The far distances of a len-byte whole-line move: a line, two, a quarter
+ * and half the length (multiples of 8), each of which overlaps.
+ */
+#define FAR_DISTS 4
+
+static size_t
+far_dist(size_t len, int i)
+{
+	static const size_t fixed[] = { 64, 128 };
+
+	return i < 2 ? fixed[i] : len / (size_t)(i == 2 ? 4 : 2) & ~(size_t)7;
+}
+
+/*
+ * Streaming kernels over whole-line overlapping moves to an aligned dst,
+ * both ways, 256 B to 16 KiB: the far moves unflagged calls stream
+ * (run_one's forward moves overlap only to an odd dst offset).
+ */
+static void
+run_far(const struct variant *v)
+{
+	for (size_t len = 256; len <= 16384; len += 64)
+		for (int i = 0; i < FAR_DISTS; i++)
+			for (int op = OP_FW; op <= OP_BW; op++) {
+				struct call k = place_far((enum op)op, len,
+					far_dist(len, i));
+
+				Failures += run_call(v, &k, &No_mutation,
+					Failures > 5) != 0;
+			}
 }
 
 static void
@@ -140,6 +219,8 @@ run_variant(const struct variant *v)
 				Failures += run_one(v, (enum op)op, Big[i],
 					off, &No_mutation, Failures > 5) != 0;
 	}
+	if (v->move != NULL)
+		run_far(v);
 	if (Failures != before)
 		printf("  %s: %lu failing calls\n", v->name, Failures - before);
 }
@@ -168,36 +249,48 @@ pair(const char *move, const char *set)
 
 /* every single-defect mutation of one correct trace, counted */
 static void
-mutate_all(const struct variant *v, enum op op, size_t len, size_t off,
-	int wc, unsigned long *tried, unsigned long *caught)
+mutate_all(const struct variant *v, const struct call *k, int wc,
+	unsigned long *tried, unsigned long *caught)
 {
 	size_t nf = trace_count(&Trace, EV_FLUSH);
 	long last_stream = trace_last(&Trace, EV_STREAM);
 	long last_store = trace_last(&Trace, EV_STORE);
 	struct mutation m = { EV_FLUSH, -1, 0 };
 
-	for (size_t k = 0; k < nf; k++) {
-		m.nth = (long)k;
+	for (size_t i = 0; i < nf; i++) {
+		m.nth = (long)i;
 		++*tried;
-		*caught += run_one(v, op, len, off, &m, 1) != 0;
+		*caught += run_call(v, k, &m, 1) != 0;
 	}
 	m.nth = -1;
 	m.append_store = 1;	/* a store after the last flush */
 	++*tried;
-	*caught += run_one(v, op, len, off, &m, 1) != 0;
+	*caught += run_call(v, k, &m, 1) != 0;
 	/* a WC fence matters only before a later store */
 	if (wc && last_stream >= 0 && last_store > last_stream) {
 		m.kind = EV_FENCE;
 		m.nth = 0;
 		m.append_store = 0;
 		++*tried;
-		*caught += run_one(v, op, len, off, &m, 1) != 0;
+		*caught += run_call(v, k, &m, 1) != 0;
 	}
+}
+
+/* a correct run of k, then each of its mutations; -1 when k fails */
+static int
+mutate_call(const struct variant *v, const struct call *k, int wc,
+	unsigned long *tried, unsigned long *caught)
+{
+	if (run_call(v, k, &No_mutation, 0) != 0)
+		return -1;
+	mutate_all(v, k, wc, tried, caught);
+	return 0;
 }
 
 /*
  * The checker must catch a missing flush, a missing WC fence and a store
- * after the flushes; each mutation is applied to a correct trace.
+ * after the flushes; each mutation is applied to a correct trace, of the
+ * calls run_variant makes and of far whole-line moves both ways.
  */
 static int
 selftest(void)
@@ -209,7 +302,8 @@ selftest(void)
 	};
 	static const size_t lens[] = { 1, 63, 64, 65, 100, 255, 256, 1000,
 		4097 };
-	unsigned long tried = 0, caught = 0;
+	static const size_t far_lens[] = { 256, 1024, 4096 + 64 };
+	unsigned long tried = 0, caught = 0, far_tried;
 
 	size_t nlens = sizeof(lens) / sizeof(lens[0]);
 
@@ -218,14 +312,28 @@ selftest(void)
 		size_t len = lens[c / (OPS * 10)], off = c / 2 % 5 * 13;
 		enum op op = (enum op)(c / 10 % OPS);
 		int j = (int)(c & 1);
+		struct call k = place(op, len, off);
 
-		if (run_one(&vs[j], op, len, off, &No_mutation, 0) != 0)
+		if (mutate_call(&vs[j], &k, j, &tried, &caught) != 0)
 			return -1;
-		mutate_all(&vs[j], op, len, off, j, &tried, &caught);
 	}
-	printf("self-test (sse2): %lu of %lu planted trace defects caught\n",
-		caught, tried);
-	return caught == tried && tried > 100 ? 0 : -1;
+	far_tried = tried;
+	for (size_t l = 0; l < sizeof(far_lens) / sizeof(far_lens[0]); l++)
+		for (int i = 0; i < FAR_DISTS; i++)
+			for (int op = OP_FW; op <= OP_BW; op++)
+				for (int j = 0; j < 2; j++) {
+					struct call k = place_far((enum op)op,
+						far_lens[l],
+						far_dist(far_lens[l], i));
+
+					if (mutate_call(&vs[j], &k, j, &tried,
+							&caught) != 0)
+						return -1;
+				}
+	far_tried = tried - far_tried;
+	printf("self-test (sse2): %lu of %lu planted trace defects caught"
+		" (%lu in far whole-line moves)\n", caught, tried, far_tried);
+	return caught == tried && far_tried > 100 && tried > 100 ? 0 : -1;
 }
 
 /*
