@@ -297,7 +297,8 @@ far_move() {
 	env $far_env LD_LIBRARY_PATH="$PMEM_DEBUG_LIBDIR" PMEM_LOG_LEVEL=15 \
 		"$bin" far "$dist" "$len" "$dir" "$doff" 2>"$log" ||
 		{ echo "far $dist $len $dir $doff: the move failed"; return 1; }
-	grep -Eq "memmove_${kind}_[a-z0-9_]+\] dst .* len $len\$" "$log" && return
+	grep -Eq "memmove_${kind}_[a-z0-9_]+\] dst .* len $len\$" "$log" &&
+		return
 	echo "[${far_env:-defaults}] a move of $len bytes $dist apart, dst" \
 		"$dir at a line + $doff: want memmove_${kind}_*, the log says:"
 	grep -E "memmove_[a-z0-9_]+\] dst .* len $len\$|overlapping" "$log"
@@ -404,8 +405,8 @@ check "matrix: overlapping moves stream from the policy's limit (row $row_overla
 # the defaults and settings that only rename the kernels
 envs_far=("" "PMEM_AVX=0" "PMEM_AVX512F=1 PMEM_MOVDIR64B=1"
 	"PMEM_NO_CLWB=1 PMEM_WC_WORKAROUND=1")
-check "matrix: far whole-line overlapping moves stream from the row's far limit (row $row_far apart, $row_farmov)" \
-	far_boundary
+check "matrix: far whole-line overlapping moves stream from the row's $(
+	)far limit (row: $row_far apart, $row_farmov)" far_boundary
 has avx512f || skip "matrix: avx512f kernels not run: CPU has no AVX-512F"
 has movdir64b || skip "matrix: movdir64b kernels not run: CPU has no MOVDIR64B"
 summary

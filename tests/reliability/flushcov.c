@@ -83,7 +83,8 @@ place(enum op op, size_t len, size_t off)
 
 		k.s = k.d - delta;
 	} else if (op == OP_FW && (off & 1)) {
-		k.s = k.d + 1 + (len / 3);	/* dst below an overlapping src */
+		/* dst below an overlapping src */
+		k.s = k.d + 1 + (len / 3);
 	} else {
 		k.s = Src + (off * 5) % 64;
 	}
