@@ -340,5 +340,9 @@ boundary_plants() {
 check "boundary self-test: a planted getenv fails both checks" boundary_plants
 check "bench: no writable global shared between its objects" \
 	bash "$PMEM_TOPDIR/bench/check_globals.sh" "$PMEM_BUILD"
+# pmembench must fail libraries broken on purpose and pass the reference
+# against itself; no suite ran it before, and it had failed unseen
+check "bench: pmembench's self-test" \
+	make -s -C "$PMEM_TOPDIR/bench" BUILD="$PMEM_BUILD" selftest
 
 summary
