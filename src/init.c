@@ -80,13 +80,20 @@ overlap_movnt_min(size_t llc)
 
 /*
  * PMEM_NO_MOVNT=1 sends every copy through ordinary stores: the portable
- * 8-byte-store kernels, or the SIMD temporal ones with
- * PMEM_NO_GENERIC_MEMCPY=1. Returns 1 for the portable ones.
+ * 8-byte-store kernels, or the SIMD temporal ones where
+ * PMEM_NO_GENERIC_MEMCPY is a non-zero number. Returns 1 for the portable
+ * ones.
+ * compat: the reference reads that variable as a number (atoll: "2" is on,
+ * "yes" off) and then calls libc's memmove/memset and flushes after them;
+ * ours runs its temporal SIMD kernels, which store and flush the same
+ * lines.
  */
 static int
 apply_no_movnt(struct arch_choice *c)
 {
-	if (env_equals(ENV_NO_GENERIC_MEMCPY, "1")) {
+	const char *e = env_get(ENV_NO_GENERIC_MEMCPY);
+
+	if (e != NULL && atoll(e) != 0) {
 		LOG(3, "PMEM_NO_MOVNT=1: temporal SIMD kernels only");
 		c->memmove[MEM_MOVNT] = c->memmove[MEM_MOV];
 		c->memset[MEM_MOVNT] = c->memset[MEM_MOV];

@@ -182,6 +182,13 @@ static const struct choice Choices[] = {
 	{ &Xeon, 0, "PMEM_NO_MOVNT=1", "clwb", "generic", "", 0 },
 	{ &Xeon, 0, "PMEM_NO_MOVNT=1 PMEM_NO_GENERIC_MEMCPY=1",
 		"clwb", "avx512f", "", 0 },
+	/* read as a number, as the reference does: 2 is on, yes and 0 off */
+	{ &Xeon, 0, "PMEM_NO_MOVNT=1 PMEM_NO_GENERIC_MEMCPY=2",
+		"clwb", "avx512f", "", 0 },
+	{ &Xeon, 0, "PMEM_NO_MOVNT=1 PMEM_NO_GENERIC_MEMCPY=yes",
+		"clwb", "generic", "", 0 },
+	{ &Xeon, 0, "PMEM_NO_MOVNT=1 PMEM_NO_GENERIC_MEMCPY=0",
+		"clwb", "generic", "", 0 },
 };
 
 static void
