@@ -116,6 +116,7 @@ overlap(size_t len, size_t dist, int dst_above)
 static int
 aligned_bufs(size_t n)
 {
+	n = (n + 63) & ~(size_t)63;	/* aligned_alloc wants a multiple */
 	free(Dst);
 	free(Ref);
 	Dst = aligned_alloc(64, n);

@@ -179,9 +179,16 @@ has_op(const struct variant *v, int op)
 static size_t
 far_dist(size_t len, int i)
 {
-	static const size_t fixed[] = { 64, 128 };
-
-	return i < 2 ? fixed[i] : len / (size_t)(i == 2 ? 4 : 2) & ~(size_t)7;
+	switch (i) {
+	case 0:
+		return 64;
+	case 1:
+		return 128;
+	case 2:
+		return len / 4 & ~(size_t)7;
+	default:
+		return len / 2 & ~(size_t)7;
+	}
 }
 
 /*
