@@ -14,7 +14,18 @@
 #include "platform.h"
 #include "vg.h"
 
-/* copies at least this long use non-temporal stores unless flags say */
+/*
+ * Copies at least this long use non-temporal stores unless flags say.
+ * compat: the reference's default, kept on every CPU. Copies that are only
+ * written would gain from streaming shorter ones: aligned 8-64 B copies
+ * and fills ran 1.07-1.71x faster with PMEM_MOVNT_THRESHOLD=0 on the Xeon
+ * (family 6 model 167), the Zen 4 and the Zen 5 (make bench, choices pass,
+ * NT=0), since a streamed line needs no write-back. But a record read back
+ * right away is then no longer cached: memcpy_persist+read of 64 B ran at
+ * 0.60 on that Xeon, of 256 B-4 KiB 2.1-3.2x slower on the Zen 4
+ * (bench/results/README.md); at 256-384 B write-only copies measured
+ * within noise of each other.
+ */
 #define MOVNT_THRESHOLD_DEFAULT 256
 
 struct pmem_funcs Funcs;
