@@ -305,9 +305,11 @@ loop_func best_limit(const struct bench *bn, size_t si, enum limit_kind kind);
 
 /* targets.c: the speed targets against this run */
 #define TARGET_NAMES 6	/* cases named below the floor, at most */
+#define TARGET_NAME_LEN 160	/* a case name and its figures */
 struct targets {
 	unsigned nlow;			/* cases below the ratio floor */
-	char low[TARGET_NAMES][112];
+	unsigned nlow_clear;		/* ... by more than their +- */
+	char low[TARGET_NAMES][TARGET_NAME_LEN];
 	double wide_logsum;		/* sizes >= 4 KiB, copy/set/persist */
 	unsigned nwide;
 	double big_min;			/* lowest share of the copy limit */
@@ -322,7 +324,7 @@ struct targets {
 	unsigned nceil;
 	/* the reference under its best setting for each case */
 	unsigned nrefset, nref_low;
-	char ref_low[TARGET_NAMES][112];
+	char ref_low[TARGET_NAMES][TARGET_NAME_LEN];
 };
 
 void case_name(const struct bench *bn, const struct tcase *t, char *buf,
