@@ -49,8 +49,10 @@ note_target(const struct bench *bn, struct targets *g, const struct tcase *t,
 				"%s (%.3f +- %.3f)", name, r->ratio,
 				r->spread);
 		g->nlow++;
-		/* a VM's run-to-run drift is a few percent: say which misses
-		 * stand out of their own case's spread */
+		/*
+		 * a VM drifts by a few percent between runs: count the misses
+		 * that stand out of their own case's spread
+		 */
 		if (r->ratio + r->spread < FLOOR_RATIO)
 			g->nlow_clear++;
 	}
